@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// nrfutil-ts entry point (compiled code in dist/). Global options (-v, -o FILE) and the
+// `nrf5sdk-tools` prefix come before the command, as in nrfutil; they are taken off
+// here because oclif parses flags per command.
+const { run, flush } = require('@oclif/core');
+const { stripGlobalOptions, GlobalUsageError } = require('../dist/cli/globalOptions');
+const { describeError } = require('../dist/cli/baseCommand');
+
+async function main() {
+  let argv;
+  try {
+    argv = stripGlobalOptions(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof GlobalUsageError)) throw e;
+    process.stderr.write(`Error: ${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await run(argv, require.main.filename);
+  await flush();
+}
+
+main().catch((err) => {
+  // Errors outside a command (unknown command, help): one line, nrfutil's exit codes.
+  if (err && err.oclif && err.oclif.exit === 0) return;
+  const { message, exitCode } = describeError(err);
+  process.stderr.write(`Error: ${message}\n`);
+  process.exitCode = exitCode === 127 ? 2 : exitCode;
+});

@@ -1,0 +1,50 @@
+import { Args, Flags } from '@oclif/core';
+import fs from 'node:fs';
+import { NrfCommand } from '../../cli/baseCommand';
+import { keyReference, providerContext } from '../../cli/keyOptions';
+import { readLine } from '../../cli/prompt';
+import { UsageError } from '../../core/errors';
+import { publicKeyHex } from '../../core/keyEncoding';
+import { deviceKeyPath } from '../../plugins/deviceDir';
+import { generateKey } from '../../plugins/registry';
+
+export default class KeysGenerate extends NrfCommand {
+  static override summary = 'Generate a private key (P-256) and store it in a file, a key directory or an HSM.';
+  static override aliases = ['nrf5sdk-tools:keys:generate'];
+  static override examples = [
+    '<%= config.bin %> keys generate private.pem',
+    '<%= config.bin %> keys generate --key-dir keys --device dev-0042',
+    "<%= config.bin %> keys generate 'pkcs11:token=fleet;object=dev-0042'",
+  ];
+  static override args = {
+    key_file: Args.string({ description: 'PEM file to create, or a PKCS#11 URI', required: false }),
+  };
+  static override flags = {
+    'key-dir': Flags.string({ description: 'Directory of per-device keys; the key is <dir>/<device>.pem' }),
+    device: Flags.string({ description: 'Device id of the key to create (with --key-dir)' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(KeysGenerate);
+    const ref = keyReference({ 'key-file': args.key_file, 'key-dir': flags['key-dir'], device: flags.device });
+    if (!ref) throw new UsageError("Missing argument 'KEY_FILE' (or --key-dir DIR --device ID).");
+    const target = ref.keyFile ?? (ref.device !== undefined ? deviceKeyPath(ref.keyDir!, ref.device) : undefined);
+    if (target && !target.startsWith('pkcs11:') && fs.existsSync(target)) {
+      const answer = await readLine(`File found at ${target}. Do you want to overwrite the file?  [y/N]\n`);
+      if (!['y', 'yes'].includes(answer.trim().toLowerCase())) {
+        this.print('Key generation aborted.\n');
+        return;
+      }
+    }
+    const provider = await generateKey(ref, providerContext());
+    try {
+      if (target?.startsWith('pkcs11:')) {
+        this.print(`Generated key pair in ${provider.label}\nPublic (verification) key pk:\n${publicKeyHex(await provider.publicKey())}\n`);
+      } else {
+        this.print(`Generated private key and stored it in: ${target}\n`);
+      }
+    } finally {
+      await provider.close?.();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { Args, Flags } from '@oclif/core';
+import { DEBUG_KEY_BANNER, DEBUG_MODE_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
+import { NrfCommand } from '../../cli/baseCommand';
+import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
+import { BOOT_VALIDATION_CHOICES, readFirmware, validatePkgOptions } from '../../cli/pkgGenerateOptions';
+import { writeFileAtomic } from '../../core/atomicFile';
+import { PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
+import { isNrf5DebugKey } from '../../core/keyEncoding';
+import { writePackageZip } from '../../core/packageZip';
+import type { SigningKeyProvider } from '../../plugins/keyProvider';
+
+const intOption = (description: string) => Flags.string({ description: `${description} (0x… hex, 0… octal, or decimal)` });
+
+export default class PkgGenerate extends NrfCommand {
+  static override summary = 'Generate a zip file for performing DFU.';
+  static override aliases = ['nrf5sdk-tools:pkg:generate'];
+  static override examples = [
+    '<%= config.bin %> pkg generate --hw-version 52 --sd-req 0x0101 --application-version 1 --application app.hex --key-file private.pem app_dfu.zip',
+    '<%= config.bin %> pkg generate --hw-version 52 --sd-req 0x0101 --application-version 1 --application app.hex --key-dir keys --device dev-0042 dev-0042.zip',
+  ];
+  static override args = {
+    zipfile: Args.string({ description: 'The package file to create', required: true }),
+  };
+  static override flags = {
+    'debug-mode': Flags.boolean({ description: 'Debug mode: is_debug set; versions, hw version and sd-req default to "any"' }),
+    application: Flags.string({ description: 'The application firmware file (.hex or .bin)' }),
+    'application-version': intOption('The application version'),
+    'application-version-string': Flags.string({ description: 'The application version as x.y.z (x*10000 + y*100 + z)' }),
+    bootloader: Flags.string({ description: 'The bootloader firmware file' }),
+    'bootloader-version': intOption('The bootloader version'),
+    'hw-version': intOption('The hardware version'),
+    'sd-req': Flags.string({ description: 'Comma-separated list of SoftDevice firmware IDs the update requires', multiple: true, multipleNonGreedy: true }),
+    'sd-id': Flags.string({ description: 'Comma-separated list of SoftDevice firmware IDs the new SoftDevice provides (for the application)', multiple: true, multipleNonGreedy: true }),
+    softdevice: Flags.string({ description: 'The SoftDevice firmware file' }),
+    'sd-boot-validation': Flags.string({ description: 'Boot validation of the SoftDevice', options: [...BOOT_VALIDATION_CHOICES] }),
+    'app-boot-validation': Flags.string({ description: 'Boot validation of the application', options: [...BOOT_VALIDATION_CHOICES] }),
+    ...keyFlags,
+    'external-app': Flags.boolean({ description: 'Package the application as an external application (stored, not run, by the bootloader)' }),
+    zigbee: Flags.string({ description: 'Create a Zigbee OTA update file as well (True/False)', default: 'False' }),
+    'zigbee-manufacturer-id': intOption('Zigbee manufacturer id'),
+    'zigbee-image-type': intOption('Zigbee image type'),
+    'zigbee-comment': Flags.string({ description: 'Zigbee OTA header string' }),
+    'zigbee-ota-hw-version': intOption('Zigbee OTA hardware version'),
+    'zigbee-ota-fw-version': intOption('Zigbee OTA firmware version'),
+    'zigbee-ota-min-hw-version': intOption('Zigbee OTA minimum hardware version'),
+    'zigbee-ota-max-hw-version': intOption('Zigbee OTA maximum hardware version'),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(PkgGenerate);
+    const ref = keyReference(flags);
+    const { spec: options, warnings } = validatePkgOptions(flags, ref !== undefined);
+    for (const w of warnings) this.print(w);
+    if (options.isDebug) this.print(DEBUG_MODE_BANNER);
+
+    let key: SigningKeyProvider | undefined;
+    if (ref) {
+      key = await openSigningKey(ref);
+      if (isNrf5DebugKey(await key.publicKey())) this.print(DEBUG_KEY_BANNER);
+    } else {
+      this.print(UNSIGNED_BANNER);
+    }
+    try {
+      const spec: PackageSpec = {
+        ...options,
+        application: flags.application ? readFirmware(flags.application, '--application') : undefined,
+        bootloader: flags.bootloader ? readFirmware(flags.bootloader, '--bootloader') : undefined,
+        softdevice: flags.softdevice ? readFirmware(flags.softdevice, '--softdevice') : undefined,
+      };
+      const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
+      const files = await signPlan(planPackage(spec), signer);
+      writeFileAtomic(args.zipfile, await writePackageZip(files));
+      this.print(`Zip created at ${args.zipfile}\n`);
+    } finally {
+      await key?.close?.();
+    }
+  }
+}

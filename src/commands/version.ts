@@ -1,0 +1,14 @@
+import { NrfCommand } from '../cli/baseCommand';
+
+/** nrfutil's version this tool reproduces, byte for byte. */
+export const REFERENCE_NRFUTIL_VERSION = '6.1.7';
+
+export default class Version extends NrfCommand {
+  static override summary = 'Display the nrfutil-ts version and the nrfutil version it reproduces.';
+  static override aliases = ['nrf5sdk-tools:version'];
+
+  async run(): Promise<void> {
+    await this.parse(Version);
+    this.print(`nrfutil version ${REFERENCE_NRFUTIL_VERSION} (nrfutil-ts ${this.config.version})\n`);
+  }
+}

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { FirmwareImage } from './firmwareImage';
+import { BootValidation, encodeInitCommand, encodeInitPacket, FwType, FwTypeValue, HashType, InitCommand, ValidationType, ValidationTypeValue } from './initPacket';
+import { buildManifest, ManifestImageKind } from './manifest';
+import { pythonSetDifference, pythonSetOrder } from './pythonSetOrder';
+import { toLittleEndianHalves } from './signature';
+
+/** A firmware input: the name it gets in the package and its normalised image. */
+export interface NamedImage {
+  binName: string;
+  image: FirmwareImage;
+}
+
+export interface PackageSpec {
+  application?: NamedImage;
+  bootloader?: NamedImage;
+  softdevice?: NamedImage;
+  applicationVersion: number;
+  bootloaderVersion: number;
+  hwVersion: number;
+  sdReq: number[];
+  sdId?: number[];
+  appBootValidation: ValidationTypeValue;
+  sdBootValidation: ValidationTypeValue;
+  isDebug: boolean;
+  externalApp: boolean;
+}
+
+/**
+ * One image of a package before signing. Boot validations of type ECDSA carry the
+ * message to sign (`ecdsaMessage`); their bytes are filled in per key.
+ */
+export interface PlannedImage {
+  kind: ManifestImageKind;
+  binName: string;
+  datName: string;
+  bin: Uint8Array;
+  init: InitCommand;
+  ecdsaMessages: (Uint8Array | undefined)[];
+}
+
+export interface PackagePlan {
+  images: PlannedImage[];
+}
+
+/** Signs bytes; returns r‖s big-endian (a KeyProvider's `sign`). */
+export type Signer = (message: Uint8Array) => Promise<Uint8Array> | Uint8Array;
+
+const SD_BL_NAME = 'sd_bl.bin';
+export const NO_SD_REQUIREMENT = 0xfffe;
+
+function sha256LittleEndian(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest().reverse();
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function datNameOf(binName: string): string {
+  return binName.split('.bin').join('.dat');
+}
+
+interface ImageInput {
+  kind: ManifestImageKind;
+  binName: string;
+  bin: Uint8Array;
+  type: FwTypeValue;
+  fwVersion: number;
+  sdReq: number[];
+  sizes: { sdSize?: number; blSize?: number; appSize?: number };
+  /** Each validation with the bytes it covers (ECDSA signs those bytes). */
+  validations: { type: ValidationTypeValue; covers: Uint8Array }[];
+}
+
+function planImage(input: ImageInput, spec: PackageSpec): PlannedImage {
+  const bootValidation: BootValidation[] = [];
+  const ecdsaMessages: (Uint8Array | undefined)[] = [];
+  for (const v of input.validations) {
+    // In a package only ECDSA carries bytes; CRC and SHA-256 are computed by the device.
+    const message = v.type === ValidationType.VALIDATE_ECDSA_P256_SHA256 ? v.covers : undefined;
+    bootValidation.push({ type: v.type, bytes: new Uint8Array() });
+    ecdsaMessages.push(message);
+  }
+  const init: InitCommand = {
+    fwVersion: input.fwVersion,
+    hwVersion: spec.hwVersion,
+    sdReq: pythonSetOrder(input.sdReq.length ? input.sdReq : [NO_SD_REQUIREMENT]),
+    type: input.type,
+    sdSize: input.sizes.sdSize ?? 0,
+    blSize: input.sizes.blSize ?? 0,
+    appSize: input.sizes.appSize ?? 0,
+    hashType: HashType.SHA256,
+    hash: sha256LittleEndian(input.bin),
+    isDebug: spec.isDebug,
+    bootValidation,
+  };
+  return { kind: input.kind, binName: input.binName, datName: datNameOf(input.binName), bin: input.bin, init, ecdsaMessages };
+}
+
+/**
+ * Everything about a package that does not depend on the signing key: images,
+ * hashes and init commands. A fleet signs one plan with many keys.
+ */
+export function planPackage(spec: PackageSpec): PackagePlan {
+  const { application, bootloader, softdevice } = spec;
+  // SoftDevice and bootloader updates may also require the SoftDevice ids the
+  // application will run on (nrfutil appends --sd-id minus --sd-req).
+  const systemSdReq = spec.sdId ? [...spec.sdReq, ...pythonSetDifference(spec.sdId, spec.sdReq)] : spec.sdReq;
+  const images: PlannedImage[] = [];
+  const crc = ValidationType.VALIDATE_GENERATED_CRC;
+
+  if (softdevice && bootloader) {
+    const sd = softdevice.image.bin;
+    const bl = bootloader.image.bin;
+    images.push(
+      planImage(
+        {
+          kind: 'softdevice_bootloader',
+          binName: SD_BL_NAME,
+          bin: concat(sd, bl),
+          type: FwType.SOFTDEVICE_BOOTLOADER,
+          fwVersion: spec.bootloaderVersion,
+          sdReq: systemSdReq,
+          sizes: { sdSize: sd.length, blSize: bl.length },
+          validations: [
+            { type: spec.sdBootValidation, covers: sd },
+            { type: crc, covers: bl },
+          ],
+        },
+        spec,
+      ),
+    );
+  } else if (softdevice) {
+    const sd = softdevice.image.bin;
+    images.push(
+      planImage(
+        { kind: 'softdevice', binName: softdevice.binName, bin: sd, type: FwType.SOFTDEVICE, fwVersion: 0xffffffff, sdReq: systemSdReq, sizes: { sdSize: sd.length }, validations: [{ type: spec.sdBootValidation, covers: sd }] },
+        spec,
+      ),
+    );
+  } else if (bootloader) {
+    const bl = bootloader.image.bin;
+    images.push(
+      planImage(
+        { kind: 'bootloader', binName: bootloader.binName, bin: bl, type: FwType.BOOTLOADER, fwVersion: spec.bootloaderVersion, sdReq: systemSdReq, sizes: { blSize: bl.length }, validations: [{ type: crc, covers: bl }] },
+        spec,
+      ),
+    );
+  }
+  if (application) {
+    const app = application.image.bin;
+    images.push(
+      planImage(
+        {
+          kind: 'application',
+          binName: application.binName,
+          bin: app,
+          type: spec.externalApp ? FwType.EXTERNAL_APPLICATION : FwType.APPLICATION,
+          fwVersion: spec.applicationVersion,
+          sdReq: softdevice && spec.sdId ? spec.sdId : spec.sdReq,
+          sizes: { appSize: app.length },
+          validations: [{ type: spec.appBootValidation, covers: app }],
+        },
+        spec,
+      ),
+    );
+  }
+  return { images };
+}
+
+/** Package member name → contents. */
+export type PackageFiles = Map<string, Uint8Array>;
+
+/**
+ * Signs a plan: ECDSA boot validations first (they are part of the signed
+ * InitCommand), then the InitCommand itself. Without a signer the init packets are
+ * unsigned, as nrfutil without --key-file.
+ */
+export async function signPlan(plan: PackagePlan, signer?: Signer): Promise<PackageFiles> {
+  const files: PackageFiles = new Map();
+  for (const image of plan.images) {
+    const bootValidation: BootValidation[] = [];
+    for (let i = 0; i < image.init.bootValidation.length; i++) {
+      const message = image.ecdsaMessages[i];
+      const bv = image.init.bootValidation[i];
+      if (message && !signer) throw new Error('ECDSA boot validation needs a signing key');
+      bootValidation.push(message ? { type: bv.type, bytes: toLittleEndianHalves(await signer!(message)) } : bv);
+    }
+    const init = { ...image.init, bootValidation };
+    const signature = signer ? toLittleEndianHalves(await signer(encodeInitCommand(init))) : undefined;
+    files.set(image.binName, image.bin);
+    files.set(image.datName, encodeInitPacket(init, signature));
+  }
+  files.set('manifest.json', new TextEncoder().encode(buildManifest(plan.images)));
+  return files;
+}

@@ -1,0 +1,21 @@
+/**
+ * The two kinds of failure nrfutil distinguishes by exit code: a usage error (bad or
+ * missing option, impossible combination; exit 2, like click) and everything else
+ * (unreadable or malformed input; exit 1). Core code throws these; the CLI layer turns
+ * them into one `Error: …` line on stderr.
+ */
+export class NrfutilError extends Error {
+  readonly exitCode: number = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'NrfutilError';
+  }
+}
+
+export class UsageError extends NrfutilError {
+  override readonly exitCode: number = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,45 @@
+import { p256 } from '@noble/curves/p256';
+import { sha256 } from '@noble/hashes/sha256';
+
+/** Uncompressed public key as x‖y, 32 bytes each, big-endian (the provider's form). */
+export type PublicKeyXY = Uint8Array;
+/** ECDSA signature r‖s, 32 bytes each, big-endian (the provider's form). */
+export type SignatureRS = Uint8Array;
+
+function reverseHalves(bytes: Uint8Array): Uint8Array {
+  if (bytes.length !== 64) throw new Error(`expected 64 bytes, got ${bytes.length}`);
+  const out = new Uint8Array(64);
+  out.set(bytes.slice(0, 32).reverse(), 0);
+  out.set(bytes.slice(32, 64).reverse(), 32);
+  return out;
+}
+
+/**
+ * The nRF5 bootloader (micro-ecc / nrf_crypto) reads r, s, x and y little-endian:
+ * nrfutil reverses each 32-byte half. The same transform undoes itself.
+ */
+export const toLittleEndianHalves = reverseHalves;
+
+/** Deterministic ECDSA P-256/SHA-256 (RFC 6979, no low-S normalisation), as the recorded cases. */
+export function signP256(privateKey: Uint8Array, message: Uint8Array): SignatureRS {
+  return p256.sign(sha256(message), privateKey, { lowS: false, prehash: false }).toCompactRawBytes();
+}
+
+export function verifyP256(publicKey: PublicKeyXY, message: Uint8Array, signature: SignatureRS): boolean {
+  if (publicKey.length !== 64 || signature.length !== 64) return false;
+  const point = new Uint8Array(65);
+  point[0] = 0x04;
+  point.set(publicKey, 1);
+  try {
+    return p256.verify(signature, sha256(message), point, { lowS: false, prehash: false });
+  } catch {
+    return false;
+  }
+}
+
+/** x‖y of the public key for a private scalar. */
+export function publicKeyOf(privateKey: Uint8Array): PublicKeyXY {
+  return p256.getPublicKey(privateKey, false).subarray(1);
+}
+
+export { sha256 };

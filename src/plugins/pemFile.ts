@@ -1,0 +1,125 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import { NrfutilError, UsageError } from '../core/errors';
+import { publicKeyFromJwk, scalarFromJwk } from '../core/keyEncoding';
+import { signP256 } from '../core/signature';
+import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext } from './keyProvider';
+import { writeFileAtomic } from '../core/atomicFile';
+
+/** A P-256 key held in software (a PEM file's contents). */
+export class SoftwareKey implements KeyProvider {
+  private constructor(
+    readonly label: string,
+    private readonly key: KeyObject,
+    private readonly d: Uint8Array | undefined,
+    private readonly xy: Uint8Array,
+  ) {}
+
+  static fromKeyObject(key: KeyObject, label: string): SoftwareKey {
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      const kind = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}` : `a ${key.asymmetricKeyType?.toUpperCase()} key`;
+      throw new NrfutilError(`${label}: ${kind}, not a P-256 (prime256v1) key; create one with 'nrfutil keys generate'`);
+    }
+    const jwk = key.export({ format: 'jwk' });
+    const d = key.type === 'private' ? scalarFromJwk(jwk) : undefined;
+    return new SoftwareKey(label, key, d, publicKeyFromJwk(jwk));
+  }
+
+  /** Parses PEM text: SEC1 or PKCS#8 private keys (encrypted with a passphrase too), or SPKI public keys. */
+  static fromPem(pem: string | Buffer, label: string, passphrase?: string): SoftwareKey {
+    const text = pem.toString();
+    if (!/-----BEGIN [A-Z ]+-----/.test(text)) throw new NrfutilError(`${label}: not a PEM key file (no -----BEGIN line)`);
+    const encrypted = /ENCRYPTED/.test(text);
+    if (encrypted && passphrase === undefined)
+      throw new NrfutilError(`${label}: the key is encrypted; set NRFUTIL_KEY_PASSPHRASE or NRFUTIL_KEY_PASSPHRASE_FILE, or run on a terminal to be asked`);
+    let key: KeyObject;
+    try {
+      key = /PUBLIC KEY/.test(text) ? createPublicKey(text) : createPrivateKey({ key: text, format: 'pem', passphrase });
+    } catch (e) {
+      if (encrypted) throw new NrfutilError(`${label}: cannot decrypt the key: wrong passphrase`);
+      throw new NrfutilError(`${label}: not a readable PEM key (${(e as Error).message.replace(/^error:[^:]*:/, '')})`);
+    }
+    return SoftwareKey.fromKeyObject(key, label);
+  }
+
+  static generate(label: string): SoftwareKey {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    return SoftwareKey.fromKeyObject(privateKey, label);
+  }
+
+  get isPrivate(): boolean {
+    return this.d !== undefined;
+  }
+
+  async publicKey(): Promise<Uint8Array> {
+    return this.xy;
+  }
+
+  /** Synchronous signing, for batch paths that sign thousands of messages. */
+  signSync(message: Uint8Array): Uint8Array {
+    if (!this.d) throw new UsageError(`${this.label} holds only a public key; signing needs the private key`);
+    return signP256(this.d, message);
+  }
+
+  async sign(message: Uint8Array): Promise<Uint8Array> {
+    return this.signSync(message);
+  }
+
+  async exportPrivateKeyPem(): Promise<string> {
+    if (!this.d) throw new UsageError(`${this.label} holds only a public key; there is no private key to display`);
+    return this.key.export({ type: 'sec1', format: 'pem' }).toString();
+  }
+
+  /** The private scalar, for the worker-thread signer (never logged). */
+  privateScalar(): Uint8Array | undefined {
+    return this.d;
+  }
+}
+
+/** Passphrase for an encrypted PEM: env, then a file named by env, then a TTY prompt. */
+async function passphraseFor(label: string, ctx: ProviderContext): Promise<string | undefined> {
+  if (ctx.env.NRFUTIL_KEY_PASSPHRASE !== undefined) return ctx.env.NRFUTIL_KEY_PASSPHRASE;
+  const file = ctx.env.NRFUTIL_KEY_PASSPHRASE_FILE;
+  if (file) {
+    try {
+      return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch {
+      throw new NrfutilError(`NRFUTIL_KEY_PASSPHRASE_FILE: cannot read ${file}`);
+    }
+  }
+  return ctx.promptSecret ? ctx.promptSecret(`Passphrase for ${label}: `) : undefined;
+}
+
+export function readKeyFile(path: string): Buffer {
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NrfutilError(`File not found: ${path}`);
+    if (code === 'EISDIR') throw new NrfutilError(`${path} is a directory, not a key file`);
+    throw new NrfutilError(`Cannot read key file ${path} (${code})`);
+  }
+}
+
+/** Opens a PEM file, asking for a passphrase only when the file is encrypted. */
+export async function openPemFile(path: string, ctx: ProviderContext): Promise<SoftwareKey> {
+  const pem = readKeyFile(path);
+  const passphrase = /ENCRYPTED/.test(pem.toString()) ? await passphraseFor(path, ctx) : undefined;
+  return SoftwareKey.fromPem(pem, path, passphrase);
+}
+
+/** Writes a new private key as SEC1 PEM, mode 0600, atomically. */
+export async function writePrivateKeyPem(path: string, key: SoftwareKey): Promise<void> {
+  writeFileAtomic(path, await key.exportPrivateKeyPem(), 0o600);
+}
+
+export const pemFileProvider: KeyProviderFactory = {
+  name: 'pem-file',
+  accepts: (ref: KeyReference) => ref.keyFile !== undefined && !ref.keyFile.startsWith('pkcs11:'),
+  open: (ref, ctx) => openPemFile(ref.keyFile!, ctx),
+  async generate(ref) {
+    const key = SoftwareKey.generate(ref.keyFile!);
+    await writePrivateKeyPem(ref.keyFile!, key);
+    return key;
+  },
+};
