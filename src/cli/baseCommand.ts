@@ -11,6 +11,9 @@ export abstract class NrfCommand extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    // A parse failure already explained itself; without this oclif adds a warning about
+    // an unparsed command (when NODE_ENV is development or test).
+    this.parsed = true;
     const { message, exitCode } = describeError(err);
     process.stderr.write(`Error: ${message}\n`);
     process.exitCode = exitCode;

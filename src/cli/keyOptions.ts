@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import fs from 'node:fs';
-import { UsageError } from '../core/errors';
+import { NrfutilError, UsageError } from '../core/errors';
 import type { KeyProvider, KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';
 import { openKeyProvider } from '../plugins/registry';
 import { promptSecret } from './prompt';
@@ -36,6 +36,6 @@ export async function openSigningKey(ref: KeyReference): Promise<SigningKeyProvi
   if (ref.keyFile !== undefined && !ref.keyFile.startsWith('pkcs11:') && !fs.existsSync(ref.keyFile))
     throw new UsageError(`Invalid value for '--key-file': File '${ref.keyFile}' does not exist.`);
   const provider: KeyProvider = await openKeyProvider(ref, providerContext());
-  if (!provider.sign) throw new UsageError(`${provider.label} holds only a public key; signing needs the private key`);
+  if (!provider.sign) throw new NrfutilError(`${provider.label} holds only a public key; signing needs the private key`);
   return provider as SigningKeyProvider;
 }

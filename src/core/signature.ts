@@ -8,9 +8,13 @@ export type SignatureRS = Uint8Array;
 
 function reverseHalves(bytes: Uint8Array): Uint8Array {
   if (bytes.length !== 64) throw new Error(`expected 64 bytes, got ${bytes.length}`);
+  // A loop, not slice().reverse(): Buffer#slice is a view, and reversing it would
+  // corrupt the caller's bytes (e.g. a decoded init packet the signature covers).
   const out = new Uint8Array(64);
-  out.set(bytes.slice(0, 32).reverse(), 0);
-  out.set(bytes.slice(32, 64).reverse(), 32);
+  for (let i = 0; i < 32; i++) {
+    out[i] = bytes[31 - i];
+    out[32 + i] = bytes[63 - i];
+  }
   return out;
 }
 
@@ -20,9 +24,17 @@ function reverseHalves(bytes: Uint8Array): Uint8Array {
  */
 export const toLittleEndianHalves = reverseHalves;
 
+/**
+ * A plain Uint8Array view of any byte array (Buffer, or one from another realm such
+ * as jest's sandbox), because noble checks `instanceof Uint8Array`. No copy.
+ */
+function plain(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Deterministic ECDSA P-256/SHA-256 (RFC 6979, no low-S normalisation), as the recorded cases. */
 export function signP256(privateKey: Uint8Array, message: Uint8Array): SignatureRS {
-  return p256.sign(sha256(message), privateKey, { lowS: false, prehash: false }).toCompactRawBytes();
+  return p256.sign(sha256(plain(message)), plain(privateKey), { lowS: false, prehash: false }).toCompactRawBytes();
 }
 
 export function verifyP256(publicKey: PublicKeyXY, message: Uint8Array, signature: SignatureRS): boolean {
@@ -31,7 +43,7 @@ export function verifyP256(publicKey: PublicKeyXY, message: Uint8Array, signatur
   point[0] = 0x04;
   point.set(publicKey, 1);
   try {
-    return p256.verify(signature, sha256(message), point, { lowS: false, prehash: false });
+    return p256.verify(plain(signature), sha256(plain(message)), point, { lowS: false, prehash: false });
   } catch {
     return false;
   }

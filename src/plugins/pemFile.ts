@@ -57,7 +57,7 @@ export class SoftwareKey implements KeyProvider {
 
   /** Synchronous signing, for batch paths that sign thousands of messages. */
   signSync(message: Uint8Array): Uint8Array {
-    if (!this.d) throw new UsageError(`${this.label} holds only a public key; signing needs the private key`);
+    if (!this.d) throw new NrfutilError(`${this.label} holds only a public key; signing needs the private key`);
     return signP256(this.d, message);
   }
 
