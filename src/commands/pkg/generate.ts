@@ -3,10 +3,13 @@ import { DEBUG_KEY_BANNER, DEBUG_MODE_BANNER, UNSIGNED_BANNER } from '../../cli/
 import { NrfCommand } from '../../cli/baseCommand';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readFirmware, validatePkgOptions } from '../../cli/pkgGenerateOptions';
+import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
 import { writeFileAtomic } from '../../core/atomicFile';
 import { PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
+import { buildZigbeeUpdate } from '../../core/zigbeePackage';
+import fs from 'node:fs';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 const intOption = (description: string) => Flags.string({ description: `${description} (0x… hex, 0… octal, or decimal)` });
@@ -51,6 +54,8 @@ export default class PkgGenerate extends NrfCommand {
     const ref = keyReference(flags);
     const { spec: options, warnings } = validatePkgOptions(flags, ref !== undefined);
     for (const w of warnings) this.print(w);
+    const zigbee = validateZigbeeOptions(flags);
+    for (const w of zigbee?.warnings ?? []) process.stderr.write(w);
     if (options.isDebug) this.print(DEBUG_MODE_BANNER);
 
     let key: SigningKeyProvider | undefined;
@@ -68,8 +73,20 @@ export default class PkgGenerate extends NrfCommand {
         softdevice: flags.softdevice ? readFirmware(flags.softdevice, '--softdevice') : undefined,
       };
       const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
-      const files = await signPlan(planPackage(spec), signer);
-      writeFileAtomic(args.zipfile, await writePackageZip(files));
+      if (zigbee) {
+        const update = await buildZigbeeUpdate(spec, zigbee.options, signer);
+        const zip = await writePackageZip(update.files);
+        writeFileAtomic(update.otaFileName, update.otaFile);
+        try {
+          writeFileAtomic(args.zipfile, zip);
+        } catch (e) {
+          fs.rmSync(update.otaFileName, { force: true }); // both files or neither
+          throw e;
+        }
+        this.print(`Zigbee update created at ${update.otaFileName}\n`);
+      } else {
+        writeFileAtomic(args.zipfile, await writePackageZip(await signPlan(planPackage(spec), signer)));
+      }
       this.print(`Zip created at ${args.zipfile}\n`);
     } finally {
       await key?.close?.();
