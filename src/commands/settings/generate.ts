@@ -1,0 +1,74 @@
+import { Args, Flags } from '@oclif/core';
+import { NrfCommand } from '../../cli/baseCommand';
+import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
+import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOptions';
+import { BACKUP_NOTE, validateAfterNote, validateBeforeNote } from '../../cli/settingsGenerateOptions';
+import { writeFileAtomic } from '../../core/atomicFile';
+import { UsageError } from '../../core/errors';
+import { writeIntelHex } from '../../core/intelHex';
+import { readSettingsFields, settingsDisplayText } from '../../core/settingsDisplay';
+import { backupOverlapsPage, buildSettingsPage, SETTINGS_FAMILIES, settingsSegments } from '../../core/settingsPage';
+import type { SigningKeyProvider } from '../../plugins/keyProvider';
+
+const intOption = (description: string, required = false) => Flags.string({ description: `${description} (0x… hex, 0… octal, or decimal)`, required });
+
+export default class SettingsGenerate extends NrfCommand {
+  static override summary = 'Generate a .hex file with the bootloader DFU settings page.';
+  static override aliases = ['nrf5sdk-tools:settings:generate'];
+  static override examples = [
+    '<%= config.bin %> settings generate --family NRF52 --application app.hex --application-version 1 --bootloader-version 1 --bl-settings-version 2 settings.hex',
+    '<%= config.bin %> settings generate --family NRF52840 --application app.hex --application-version 1 --bootloader-version 1 --bl-settings-version 2 --backup-address 0xFD000 settings.hex',
+  ];
+  static override args = {
+    hex_file: Args.string({ description: 'The Intel HEX file to write', required: true }),
+  };
+  static override flags = {
+    family: Flags.string({ description: 'The device family', options: [...SETTINGS_FAMILIES], required: true }),
+    application: Flags.string({ description: 'The application firmware file (.hex or .bin)' }),
+    'application-version': intOption('The application version'),
+    'application-version-string': Flags.string({ description: 'The application version as x.y.z (x*10000 + y*100 + z)' }),
+    'bootloader-version': intOption('The bootloader version', true),
+    'bl-settings-version': intOption('The settings page layout: 1 (SDK 12.0-15.2) or 2 (SDK 15.3 and newer)', true),
+    'start-address': intOption('Address of the settings page (default: the family\'s)'),
+    'no-backup': Flags.boolean({ description: 'Do not write the backup copy of the settings page' }),
+    'backup-address': intOption('Address of the backup page (default: the settings page address minus 0x1000)'),
+    'app-boot-validation': Flags.string({ description: 'Boot validation of the application', options: [...BOOT_VALIDATION_CHOICES] }),
+    'sd-boot-validation': Flags.string({ description: 'Boot validation of the SoftDevice', options: [...BOOT_VALIDATION_CHOICES] }),
+    softdevice: Flags.string({ description: 'The SoftDevice firmware file' }),
+    ...keyFlags,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(SettingsGenerate);
+    const ref = keyReference(flags);
+    validateBeforeNote(flags, ref !== undefined);
+    if (!flags['no-backup']) this.print(BACKUP_NOTE);
+    const options = validateAfterNote(flags);
+    for (const note of options.notes) this.print(note);
+
+    const application = flags.application ? readFirmware(flags.application, '--application').image : undefined;
+    const softdevice = flags.softdevice ? readFirmware(flags.softdevice, '--softdevice').image : undefined;
+    let key: SigningKeyProvider | undefined;
+    try {
+      if (options.needsKey && ref) key = await openSigningKey(ref);
+      const page = await buildSettingsPage(
+        {
+          version: options.version,
+          applicationVersion: options.applicationVersion,
+          bootloaderVersion: options.bootloaderVersion,
+          application: application && { bin: application.bin, validation: options.appValidation },
+          softdevice: softdevice && { bin: softdevice.bin, validation: options.sdValidation },
+        },
+        key && ((m) => key!.sign(m)),
+      );
+      if (options.backupAddress !== undefined && backupOverlapsPage(page, options.address, options.backupAddress))
+        throw new UsageError(`Invalid value for '--backup-address': 0x${options.backupAddress.toString(16).toUpperCase()} overlaps the settings page at 0x${options.address.toString(16).toUpperCase()}; choose another page`);
+      const segments = settingsSegments(page, options.address, options.backupAddress);
+      writeFileAtomic(args.hex_file, writeIntelHex(segments));
+      this.print(`\nGenerated Bootloader DFU settings .hex file and stored it in: ${args.hex_file}\n`);
+      this.print(settingsDisplayText(args.hex_file, options.family, options.address, readSettingsFields(segments, options.address)));
+    } finally {
+      await key?.close?.();
+    }
+  }
+}
