@@ -9,6 +9,7 @@ import { PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { buildZigbeeUpdate } from '../../core/zigbeePackage';
+import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import fs from 'node:fs';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
@@ -73,6 +74,10 @@ export default class PkgGenerate extends NrfCommand {
         softdevice: flags.softdevice ? readFirmware(flags.softdevice, '--softdevice') : undefined,
       };
       const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
+      const plan = planPackage(spec);
+      for (const image of plan.images)
+        for (const problem of initCommandLimitProblems(image.init))
+          process.stderr.write(`Warning: ${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.\n`);
       if (zigbee) {
         const update = await buildZigbeeUpdate(spec, zigbee.options, signer);
         const zip = await writePackageZip(update.files);
@@ -85,7 +90,7 @@ export default class PkgGenerate extends NrfCommand {
         }
         this.print(`Zigbee update created at ${update.otaFileName}\n`);
       } else {
-        writeFileAtomic(args.zipfile, await writePackageZip(await signPlan(planPackage(spec), signer)));
+        writeFileAtomic(args.zipfile, await writePackageZip(await signPlan(plan, signer)));
       }
       this.print(`Zip created at ${args.zipfile}\n`);
     } finally {

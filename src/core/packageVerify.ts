@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { initCommandLimitProblems, BOOTLOADER_LIMITS } from './bootloaderLimits';
+import type { PackageFiles } from './dfuPackage';
+import { decodeInitPacket, DecodedInitPacket, FwType, FwTypeValue, ValidationType } from './initPacket';
+import { ManifestImageKind, ManifestImageRef, parseManifest } from './manifest';
+import { isUnsafeMemberName, readPackageZip } from './packageZip';
+import { PublicKeyXY, toLittleEndianHalves, verifyP256 } from './signature';
+
+/** What one image of a package came to. `problems` empty means the bootloader accepts it. */
+export interface ImageVerdict {
+  kind: ManifestImageKind;
+  binFile: string;
+  datFile: string;
+  size?: number;
+  signature: 'valid' | 'unsigned' | 'other-key' | 'unchecked';
+  problems: string[];
+}
+
+export interface PackageVerdict {
+  accepted: boolean;
+  /** Problems with the package as a whole (zip, manifest, member names). */
+  problems: string[];
+  images: ImageVerdict[];
+}
+
+const EXPECTED_TYPES: Record<ManifestImageKind, FwTypeValue[]> = {
+  application: [FwType.APPLICATION, FwType.EXTERNAL_APPLICATION],
+  bootloader: [FwType.BOOTLOADER],
+  softdevice: [FwType.SOFTDEVICE],
+  softdevice_bootloader: [FwType.SOFTDEVICE_BOOTLOADER],
+};
+const TYPE_NAMES = Object.fromEntries(Object.entries(FwType).map(([name, value]) => [value, name]));
+
+/** The bytes an ECDSA boot validation covers, by position in the image's list. */
+function ecdsaCoverage(packet: DecodedInitPacket, bin: Uint8Array, index: number): Uint8Array {
+  // In sd_bl.bin the first validation is the SoftDevice's, the second the bootloader's.
+  if (packet.init.type === FwType.SOFTDEVICE_BOOTLOADER) return index === 0 ? bin.subarray(0, packet.init.sdSize) : bin.subarray(packet.init.sdSize);
+  return bin;
+}
+
+function expectedSize(packet: DecodedInitPacket): number {
+  const { type, sdSize, blSize, appSize } = packet.init;
+  if (type === FwType.SOFTDEVICE) return sdSize;
+  if (type === FwType.BOOTLOADER) return blSize;
+  if (type === FwType.SOFTDEVICE_BOOTLOADER) return sdSize + blSize;
+  return appSize;
+}
+
+function checkSignature(packet: DecodedInitPacket, publicKey: PublicKeyXY): ImageVerdict['signature'] {
+  if (!packet.signed) return 'unsigned';
+  if (packet.signed.signature.length !== BOOTLOADER_LIMITS.signatureBytes) return 'other-key';
+  return verifyP256(publicKey, packet.initBytes, toLittleEndianHalves(packet.signed.signature)) ? 'valid' : 'other-key';
+}
+
+function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: PublicKeyXY): ImageVerdict {
+  const verdict: ImageVerdict = { kind: ref.kind, binFile: ref.binFile, datFile: ref.datFile, signature: 'unchecked', problems: [] };
+  const escaping = [ref.binFile, ref.datFile].filter(isUnsafeMemberName);
+  if (escaping.length) {
+    verdict.problems.push(`the manifest names ${escaping[0]}, which escapes the archive`);
+    return verdict;
+  }
+  const bin = files.get(ref.binFile);
+  const dat = files.get(ref.datFile);
+  if (!bin) verdict.problems.push(`${ref.binFile} is named in the manifest but missing from the zip`);
+  if (!dat) verdict.problems.push(`${ref.datFile} is named in the manifest but missing from the zip`);
+  if (!bin || !dat) return verdict;
+  verdict.size = bin.length;
+  let packet: DecodedInitPacket;
+  try {
+    packet = decodeInitPacket(dat, ref.datFile);
+  } catch (e) {
+    verdict.problems.push((e as Error).message);
+    return verdict;
+  }
+  const { init } = packet;
+  verdict.problems.push(...initCommandLimitProblems(init).map((p) => `${ref.datFile} has ${p}`));
+  if (!EXPECTED_TYPES[ref.kind].includes(init.type))
+    verdict.problems.push(`${ref.datFile} is a ${TYPE_NAMES[init.type] ?? `type ${init.type}`} init packet, but the manifest lists it as ${ref.kind}`);
+
+  verdict.signature = checkSignature(packet, publicKey);
+  if (verdict.signature === 'unsigned') verdict.problems.push(`${ref.datFile} is unsigned; the secure bootloader rejects unsigned packages`);
+  if (verdict.signature === 'other-key') verdict.problems.push(`${ref.datFile} is signed by another key (the signature does not verify with the given public key)`);
+
+  if (expectedSize(packet) !== bin.length) verdict.problems.push(`${ref.binFile} is ${bin.length} bytes, the init packet says ${expectedSize(packet)}`);
+  const hash = createHash('sha256').update(bin).digest().reverse();
+  if (!Buffer.from(init.hash).equals(hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
+  init.bootValidation.forEach((bv, i) => {
+    if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256) return;
+    const ok = bv.bytes.length === 64 && verifyP256(publicKey, ecdsaCoverage(packet, bin, i), toLittleEndianHalves(bv.bytes));
+    if (!ok) verdict.problems.push(`the ECDSA boot-validation signature in ${ref.datFile} does not verify with the given public key`);
+  });
+  return verdict;
+}
+
+/**
+ * Checks a package as the nRF5 secure bootloader would, with the public key it trusts:
+ * zip and manifest integrity, init packets within the decoder's limits, signatures,
+ * image types, sizes and hashes, ECDSA boot validations.
+ */
+export async function verifyPackage(zip: Uint8Array, source: string, publicKey: PublicKeyXY): Promise<PackageVerdict> {
+  const rejected = (problem: string): PackageVerdict => ({ accepted: false, problems: [problem], images: [] });
+  let files: PackageFiles;
+  try {
+    files = await readPackageZip(zip, source);
+  } catch (e) {
+    return rejected((e as Error).message);
+  }
+  const unsafe = [...files.keys()].filter(isUnsafeMemberName);
+  if (unsafe.length) return rejected(`${source}: member name ${unsafe[0]} escapes the archive`);
+  const manifest = files.get('manifest.json');
+  if (!manifest) return rejected(`${source}: no manifest.json; not a DFU package`);
+  let refs: ManifestImageRef[];
+  try {
+    refs = parseManifest(Buffer.from(manifest).toString('utf8'));
+  } catch (e) {
+    return rejected(`${source}: ${(e as Error).message}`);
+  }
+  const images = refs.map((ref) => verifyImage(ref, files, publicKey));
+  return { accepted: images.every((i) => i.problems.length === 0), problems: [], images };
+}
