@@ -1,4 +1,5 @@
 import { Command } from '@oclif/core';
+import { loadConfig } from '../config';
 import { NrfutilError } from '../core/errors';
 
 /**
@@ -6,6 +7,12 @@ import { NrfutilError } from '../core/errors';
  * (2 for usage errors, 1 otherwise), never a stack trace.
  */
 export abstract class NrfCommand extends Command {
+  /** Every command reads the config file (and registers its key-provider plugins) first. */
+  override async init(): Promise<void> {
+    await super.init();
+    await loadConfig();
+  }
+
   protected print(text: string): void {
     process.stdout.write(text);
   }

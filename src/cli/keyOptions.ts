@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
 import type { KeyProvider, KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';
-import { openKeyProvider } from '../plugins/registry';
+import { factoryFor, openKeyProvider } from '../plugins/registry';
+import { currentConfig } from '../config';
 import { promptSecret } from './prompt';
 
 /** The key flags shared by every command that signs or shows keys. */
@@ -12,17 +13,31 @@ export const keyFlags = {
   device: Flags.string({ description: 'Device id: chooses <key-dir>/<device>.pem' }),
 };
 
+/**
+ * The key the flags name. A bare `--device ID` uses the config file's default provider:
+ * its key directory, or its PKCS#11 token and object label template.
+ */
 export function keyReference(flags: { 'key-file'?: string; 'key-dir'?: string; device?: string }): KeyReference | undefined {
   const ref: KeyReference = { keyFile: flags['key-file'], keyDir: flags['key-dir'], device: flags.device };
   if (ref.keyFile !== undefined && ref.keyDir !== undefined) throw new UsageError('Give either --key-file or --key-dir, not both');
-  if (ref.device !== undefined && ref.keyDir === undefined) throw new UsageError('--device needs --key-dir DIR');
+  if (ref.device !== undefined && ref.keyFile === undefined && ref.keyDir === undefined) {
+    const config = currentConfig();
+    if (config.provider === 'pkcs11' && config.pkcs11?.object) ref.keyFile = `pkcs11:object=${encodeURIComponent(expandDeviceTemplate(config.pkcs11.object, ref.device))}`;
+    else if (config.keyDir && config.provider !== 'pkcs11') ref.keyDir = config.keyDir;
+    else throw new UsageError('--device needs --key-dir DIR (or a keyDir or pkcs11.object in the nrfutil config file)');
+  }
   return ref.keyFile !== undefined || ref.keyDir !== undefined ? ref : undefined;
+}
+
+/** `dev-{device}` → `dev-0042`. */
+export function expandDeviceTemplate(template: string, device: string): string {
+  return template.split('{device}').join(device);
 }
 
 export function providerContext(): ProviderContext {
   return {
     env: process.env,
-    config: {},
+    config: currentConfig() as Record<string, unknown>,
     promptSecret: process.stdin.isTTY ? promptSecret : undefined,
     warn: (m) => process.stderr.write(`Warning: ${m}\n`),
   };
@@ -33,7 +48,7 @@ export function providerContext(): ProviderContext {
  * is a usage error of the signing commands.
  */
 export async function openSigningKey(ref: KeyReference): Promise<SigningKeyProvider> {
-  if (ref.keyFile !== undefined && !ref.keyFile.startsWith('pkcs11:') && !fs.existsSync(ref.keyFile))
+  if (ref.keyFile !== undefined && factoryFor(ref).name === 'pem-file' && !fs.existsSync(ref.keyFile))
     throw new UsageError(`Invalid value for '--key-file': File '${ref.keyFile}' does not exist.`);
   const provider: KeyProvider = await openKeyProvider(ref, providerContext());
   if (!provider.sign) throw new NrfutilError(`${provider.label} holds only a public key; signing needs the private key`);

@@ -2,13 +2,14 @@ import { UsageError } from '../core/errors';
 import { deviceDirProvider } from './deviceDir';
 import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext } from './keyProvider';
 import { pemFileProvider } from './pemFile';
+import { pkcs11Provider } from './pkcs11';
 
 /**
  * Provider factories in the order they are asked whether they serve a reference.
  * Third-party factories (from the config file) are registered in front of the
  * built-ins so that they can claim their own URI schemes.
  */
-const factories: KeyProviderFactory[] = [deviceDirProvider, pemFileProvider];
+const factories: KeyProviderFactory[] = [deviceDirProvider, pkcs11Provider, pemFileProvider];
 
 export function registerKeyProvider(factory: KeyProviderFactory): void {
   if (!factories.some((f) => f.name === factory.name)) factories.unshift(factory);
@@ -18,7 +19,7 @@ export function listKeyProviders(): readonly KeyProviderFactory[] {
   return factories;
 }
 
-function factoryFor(ref: KeyReference): KeyProviderFactory {
+export function factoryFor(ref: KeyReference): KeyProviderFactory {
   const factory = factories.find((f) => f.accepts(ref));
   if (!factory) throw new UsageError('No key given: use --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
   return factory;

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import * as pkcs11js from 'pkcs11js';
+import { NrfutilError } from '../../core/errors';
+
+/** The CKR_… name of a PKCS#11 error, for one-line messages. */
+export function ckrName(e: unknown): string {
+  const message = (e as Error)?.message ?? String(e);
+  return /CKR_[A-Z_]+/.exec(message)?.[0] ?? message.split('\n')[0];
+}
+
+interface LoadedModule {
+  lib: pkcs11js.PKCS11;
+  users: number;
+}
+
+/** A logged-in session on one token, shared by every key opened on it in this process. */
+export interface TokenSession {
+  readonly lib: pkcs11js.PKCS11;
+  readonly handle: pkcs11js.Handle;
+  readonly tokenLabel: string;
+  release(): void;
+}
+
+const modules = new Map<string, LoadedModule>();
+const sessions = new Map<string, { session: TokenSession; users: number }>();
+
+function loadModule(modulePath: string): LoadedModule {
+  const loaded = modules.get(modulePath);
+  if (loaded) return loaded;
+  if (!fs.existsSync(modulePath)) throw new NrfutilError(`PKCS#11 module ${modulePath} does not exist; set module-path in the URI, pkcs11.module in the config, or NRFUTIL_PKCS11_MODULE`);
+  const lib = new pkcs11js.PKCS11();
+  try {
+    lib.load(modulePath);
+    lib.C_Initialize();
+  } catch (e) {
+    throw new NrfutilError(`Cannot load PKCS#11 module ${modulePath} (${ckrName(e)})`);
+  }
+  const entry = { lib, users: 0 };
+  modules.set(modulePath, entry);
+  return entry;
+}
+
+function unloadModule(modulePath: string): void {
+  const entry = modules.get(modulePath);
+  if (!entry || entry.users > 0) return;
+  modules.delete(modulePath);
+  try {
+    entry.lib.C_Finalize();
+    entry.lib.close();
+  } catch {
+    // the process is done with the module; nothing useful to report
+  }
+}
+
+const trimmed = (field: string) => field.replace(/[\s\0]+$/, '');
+
+export interface TokenSelector {
+  token?: string;
+  serial?: string;
+}
+
+function describe(selector: TokenSelector): string {
+  return selector.token !== undefined ? `token '${selector.token}'` : selector.serial !== undefined ? `token with serial ${selector.serial}` : 'the first token';
+}
+
+function findSlot(lib: pkcs11js.PKCS11, selector: TokenSelector): { slot: pkcs11js.Handle; label: string } {
+  for (const slot of lib.C_GetSlotList(true)) {
+    const info = lib.C_GetTokenInfo(slot);
+    const label = trimmed(info.label);
+    if (selector.token !== undefined && label !== selector.token) continue;
+    if (selector.serial !== undefined && trimmed(info.serialNumber) !== selector.serial) continue;
+    return { slot, label };
+  }
+  throw new NrfutilError(`No ${describe(selector)} in the PKCS#11 module; check the URI's token= (softhsm2-util --show-slots lists tokens)`);
+}
+
+/**
+ * Opens (or joins) the logged-in session for a token. `pin` is asked for only when a
+ * new session has to log in, so a batch of thousands of keys logs in once.
+ */
+export async function openTokenSession(modulePath: string, selector: TokenSelector, pin: () => Promise<string>): Promise<TokenSession> {
+  const key = `${modulePath}\0${selector.token ?? ''}\0${selector.serial ?? ''}`;
+  const existing = sessions.get(key);
+  if (existing) {
+    existing.users++;
+    return existing.session;
+  }
+  const module = loadModule(modulePath);
+  module.users++;
+  try {
+    const { slot, label } = findSlot(module.lib, selector);
+    const secret = await pin();
+    const handle = module.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    try {
+      module.lib.C_Login(handle, pkcs11js.CKU_USER, secret);
+    } catch (e) {
+      module.lib.C_CloseSession(handle);
+      const why = ckrName(e);
+      if (why === 'CKR_USER_ALREADY_LOGGED_IN') throw e;
+      throw new NrfutilError(
+        why === 'CKR_PIN_INCORRECT' ? `PKCS#11 login to token '${label}' failed: wrong PIN (${why})` : `PKCS#11 login to token '${label}' failed (${why})`,
+      );
+    }
+    const session: TokenSession = {
+      lib: module.lib,
+      handle,
+      tokenLabel: label,
+      release() {
+        const entry = sessions.get(key);
+        if (!entry || --entry.users > 0) return;
+        sessions.delete(key);
+        try {
+          module.lib.C_Logout(handle);
+          module.lib.C_CloseSession(handle);
+        } catch {
+          // closing is best effort; the module is finalised next
+        }
+        module.users--;
+        unloadModule(modulePath);
+      },
+    };
+    sessions.set(key, { session, users: 1 });
+    return session;
+  } catch (e) {
+    module.users--;
+    unloadModule(modulePath);
+    throw e;
+  }
+}
