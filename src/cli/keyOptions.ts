@@ -4,6 +4,7 @@ import { NrfutilError, UsageError } from '../core/errors';
 import type { KeyProvider, KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';
 import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { currentConfig } from '../config';
+import { expandDeviceTemplate } from '../core/deviceId';
 import { promptSecret } from './prompt';
 
 /** The key flags shared by every command that signs or shows keys. */
@@ -29,10 +30,6 @@ export function keyReference(flags: { 'key-file'?: string; 'key-dir'?: string; d
   return ref.keyFile !== undefined || ref.keyDir !== undefined ? ref : undefined;
 }
 
-/** `dev-{device}` → `dev-0042`. */
-export function expandDeviceTemplate(template: string, device: string): string {
-  return template.split('{device}').join(device);
-}
 
 export function providerContext(): ProviderContext {
   return {

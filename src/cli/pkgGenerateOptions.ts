@@ -52,6 +52,15 @@ export function readFirmware(path: string, option: string): NamedImage {
   return { binName: packageBinName(path), image };
 }
 
+/** The firmware files a `pkg generate` names, read and normalised. */
+export function readPackageImages(flags: { application?: string; bootloader?: string; softdevice?: string }): Pick<PackageSpec, 'application' | 'bootloader' | 'softdevice'> {
+  return {
+    application: flags.application ? readFirmware(flags.application, '--application') : undefined,
+    bootloader: flags.bootloader ? readFirmware(flags.bootloader, '--bootloader') : undefined,
+    softdevice: flags.softdevice ? readFirmware(flags.softdevice, '--softdevice') : undefined,
+  };
+}
+
 function listOption(values: string[] | undefined, name: string, option: string): number[] | undefined {
   if (values === undefined) return undefined;
   if (values.length > 1)

@@ -98,13 +98,19 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
  * image types, sizes and hashes, ECDSA boot validations.
  */
 export async function verifyPackage(zip: Uint8Array, source: string, publicKey: PublicKeyXY): Promise<PackageVerdict> {
-  const rejected = (problem: string): PackageVerdict => ({ accepted: false, problems: [problem], images: [] });
   let files: PackageFiles;
   try {
     files = await readPackageZip(zip, source);
   } catch (e) {
     return rejected((e as Error).message);
   }
+  return verifyPackageFiles(files, source, publicKey);
+}
+
+const rejected = (problem: string): PackageVerdict => ({ accepted: false, problems: [problem], images: [] });
+
+/** The same checks on a package's members in memory (a batch checks before it writes). */
+export function verifyPackageFiles(files: PackageFiles, source: string, publicKey: PublicKeyXY): PackageVerdict {
   const unsafe = [...files.keys()].filter(isUnsafeMemberName);
   if (unsafe.length) return rejected(`${source}: member name ${unsafe[0]} escapes the archive`);
   const manifest = files.get('manifest.json');

@@ -4,14 +4,7 @@ import { NrfutilError, UsageError } from '../core/errors';
 import type { KeyProviderFactory, KeyReference } from './keyProvider';
 import { openPemFile, SoftwareKey, writePrivateKeyPem } from './pemFile';
 
-/** Device ids become file names: keep them to a safe alphabet (no paths, no dotfiles). */
-const DEVICE_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$/;
-
-export function checkDeviceId(id: string): string {
-  if (!DEVICE_ID.test(id) || id.includes('..'))
-    throw new UsageError(`Invalid device id '${id}': use letters, digits, '_', '-', '.', ':' (no path separators)`);
-  return id;
-}
+import { checkDeviceId } from '../core/deviceId';
 
 /** `<dir>/<device-id>.pem`: one key per device. */
 export function deviceKeyPath(keyDir: string, device: string): string {

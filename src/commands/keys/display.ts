@@ -6,6 +6,8 @@ import { writeFileAtomic } from '../../core/atomicFile';
 import { UsageError } from '../../core/errors';
 import { renderKey, KeyFormat } from '../../core/keyDisplay';
 import { openKeyProvider } from '../../plugins/registry';
+import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
+import { displayFleetKeys } from '../../cli/keysFleet';
 
 export default class KeysDisplay extends NrfCommand {
   static override summary = 'Display the private key that is stored in a file, or its public key.';
@@ -24,11 +26,20 @@ export default class KeysDisplay extends NrfCommand {
     out_file: Flags.string({ description: 'Write the output to this file instead of stdout' }),
     'key-dir': keyFlags['key-dir'],
     device: keyFlags.device,
+    ...deviceBatchFlags,
+    'key-file': Flags.string({ description: 'With --devices: a key template containing {device} (a PEM path or a pkcs11: URI)' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(KeysDisplay);
     const format = flags.format as KeyFormat;
+    if (flags.devices !== undefined) {
+      if (flags.key !== 'pk') throw new UsageError('--devices writes public keys only: use --key pk');
+      if (args.key_file !== undefined || flags.device !== undefined || flags.out_file !== undefined)
+        throw new UsageError('With --devices, give --out-dir DIR (and --key-dir DIR or --key-file TEMPLATE), not KEY_FILE, --device or --out_file');
+      if (!(await displayFleetKeys({ ...flags, devices: flags.devices }, format, (t) => this.print(t)))) process.exitCode = 1;
+      return;
+    }
     if (flags.key === 'sk' && (format === 'code' || format === 'dbgcode'))
       throw new UsageError('Displaying the private key as code is not available.');
     const ref = keyReference({ 'key-file': args.key_file, 'key-dir': flags['key-dir'], device: flags.device });

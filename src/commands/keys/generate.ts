@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors';
 import { publicKeyHex } from '../../core/keyEncoding';
 import { deviceKeyPath } from '../../plugins/deviceDir';
 import { generateKey } from '../../plugins/registry';
+import { generateFleetKeys } from '../../cli/keysFleet';
 
 export default class KeysGenerate extends NrfCommand {
   static override summary = 'Generate a private key (P-256) and store it in a file, a key directory or an HSM.';
@@ -22,10 +23,16 @@ export default class KeysGenerate extends NrfCommand {
   static override flags = {
     'key-dir': Flags.string({ description: 'Directory of per-device keys; the key is <dir>/<device>.pem' }),
     device: Flags.string({ description: 'Device id of the key to create (with --key-dir)' }),
+    devices: Flags.string({ description: 'Device list (one id per line, or CSV with an "id" column): create every missing key in --key-dir' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(KeysGenerate);
+    if (flags.devices !== undefined) {
+      if (args.key_file !== undefined || flags.device !== undefined) throw new UsageError('--devices creates one key per listed device: give --key-dir DIR, not KEY_FILE or --device');
+      await generateFleetKeys(flags.devices, flags['key-dir'], (t) => this.print(t));
+      return;
+    }
     const ref = keyReference({ 'key-file': args.key_file, 'key-dir': flags['key-dir'], device: flags.device });
     if (!ref) throw new UsageError("Missing argument 'KEY_FILE' (or --key-dir DIR --device ID).");
     const target = ref.keyFile ?? (ref.device !== undefined ? deviceKeyPath(ref.keyDir!, ref.device) : undefined);

@@ -1,10 +1,13 @@
-import { Args, Flags } from '@oclif/core';
+import { Args, Flags, Interfaces } from '@oclif/core';
 import { DEBUG_KEY_BANNER, DEBUG_MODE_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
-import { BOOT_VALIDATION_CHOICES, readFirmware, validatePkgOptions } from '../../cli/pkgGenerateOptions';
+import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
 import { writeFileAtomic } from '../../core/atomicFile';
+import { UsageError } from '../../core/errors';
+import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
+import { generateFleetPackages } from '../../cli/pkgFleet';
 import { PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
@@ -23,7 +26,7 @@ export default class PkgGenerate extends NrfCommand {
     '<%= config.bin %> pkg generate --hw-version 52 --sd-req 0x0101 --application-version 1 --application app.hex --key-dir keys --device dev-0042 dev-0042.zip',
   ];
   static override args = {
-    zipfile: Args.string({ description: 'The package file to create', required: true }),
+    zipfile: Args.string({ description: 'The package file to create (not with --devices)', required: false }),
   };
   static override flags = {
     'debug-mode': Flags.boolean({ description: 'Debug mode: is_debug set; versions, hw version and sd-req default to "any"' }),
@@ -39,6 +42,9 @@ export default class PkgGenerate extends NrfCommand {
     'sd-boot-validation': Flags.string({ description: 'Boot validation of the SoftDevice', options: [...BOOT_VALIDATION_CHOICES] }),
     'app-boot-validation': Flags.string({ description: 'Boot validation of the application', options: [...BOOT_VALIDATION_CHOICES] }),
     ...keyFlags,
+    ...deviceBatchFlags,
+    'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip, {device}.dat with --dat-only)' }),
+    'dat-only': Flags.boolean({ description: 'With --devices: one init packet per device beside one shared .bin, no zips' }),
     'external-app': Flags.boolean({ description: 'Package the application as an external application (stored, not run, by the bootloader)' }),
     zigbee: Flags.string({ description: 'Create a Zigbee OTA update file as well (True/False)', default: 'False' }),
     'zigbee-manufacturer-id': intOption('Zigbee manufacturer id'),
@@ -52,6 +58,9 @@ export default class PkgGenerate extends NrfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PkgGenerate);
+    if (flags.devices !== undefined) return this.generateForDevices(flags, args.zipfile);
+    if (args.zipfile === undefined) throw new UsageError("Missing argument 'ZIPFILE'.");
+    const zipfile = args.zipfile;
     const ref = keyReference(flags);
     const { spec: options, warnings } = validatePkgOptions(flags, ref !== undefined);
     for (const w of warnings) this.print(w);
@@ -67,12 +76,7 @@ export default class PkgGenerate extends NrfCommand {
       this.print(UNSIGNED_BANNER);
     }
     try {
-      const spec: PackageSpec = {
-        ...options,
-        application: flags.application ? readFirmware(flags.application, '--application') : undefined,
-        bootloader: flags.bootloader ? readFirmware(flags.bootloader, '--bootloader') : undefined,
-        softdevice: flags.softdevice ? readFirmware(flags.softdevice, '--softdevice') : undefined,
-      };
+      const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
       const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
       const plan = planPackage(spec);
       for (const image of plan.images)
@@ -83,18 +87,29 @@ export default class PkgGenerate extends NrfCommand {
         const zip = await writePackageZip(update.files);
         writeFileAtomic(update.otaFileName, update.otaFile);
         try {
-          writeFileAtomic(args.zipfile, zip);
+          writeFileAtomic(zipfile, zip);
         } catch (e) {
           fs.rmSync(update.otaFileName, { force: true }); // both files or neither
           throw e;
         }
         this.print(`Zigbee update created at ${update.otaFileName}\n`);
       } else {
-        writeFileAtomic(args.zipfile, await writePackageZip(await signPlan(plan, signer)));
+        writeFileAtomic(zipfile, await writePackageZip(await signPlan(plan, signer)));
       }
-      this.print(`Zip created at ${args.zipfile}\n`);
+      this.print(`Zip created at ${zipfile}\n`);
     } finally {
       await key?.close?.();
     }
+  }
+
+  /** `--devices FILE`: one package (or init packet) per device, each signed with its own key. */
+  private async generateForDevices(flags: Interfaces.InferredFlags<typeof PkgGenerate.flags>, zipfile: string | undefined): Promise<void> {
+    if (zipfile !== undefined) throw new UsageError('With --devices, give --out-dir DIR instead of a ZIPFILE');
+    const { spec: options, warnings } = validatePkgOptions(flags, true);
+    for (const w of warnings) process.stderr.write(w);
+    if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
+    const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
+    const allWritten = await generateFleetPackages({ ...flags, devices: flags.devices! }, spec, (t) => this.print(t));
+    if (!allWritten) process.exitCode = 1;
   }
 }

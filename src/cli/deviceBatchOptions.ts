@@ -1,0 +1,50 @@
+import { Flags } from '@oclif/core';
+import fs from 'node:fs';
+import { expandDeviceTemplate } from '../core/deviceId';
+import { DeviceList, parseDeviceList } from '../core/deviceList';
+import { UsageError } from '../core/errors';
+import type { KeyReference } from '../plugins/keyProvider';
+import { keyReference } from './keyOptions';
+
+/** Flags shared by the commands that work on a list of devices. */
+export const deviceBatchFlags = {
+  devices: Flags.string({ description: 'Device list: one id per line (# comments), or a CSV with an "id" column' }),
+  'out-dir': Flags.string({ description: 'Directory for the per-device files (with --devices; created if missing)' }),
+  json: Flags.boolean({ description: 'With --devices: print the summary as JSON' }),
+};
+
+export function readDeviceList(file: string): DeviceList {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`Invalid value for '--devices': File '${file}' does not exist or cannot be read.`);
+  }
+  return parseDeviceList(text, file);
+}
+
+/**
+ * Each device's key: `--key-dir DIR` (DIR/<id>.pem), a `--key-file` template with
+ * `{device}` (a path or a pkcs11: URI), or the config file's default provider.
+ */
+export function perDeviceKey(flags: { 'key-file'?: string; 'key-dir'?: string }): (device: string) => KeyReference {
+  const keyFile = flags['key-file'];
+  if (keyFile !== undefined && !keyFile.includes('{device}'))
+    throw new UsageError("With --devices, --key-file must be a template containing {device} (e.g. 'pkcs11:token=fleet;object=dev-{device}'), or use --key-dir DIR");
+  if (keyFile !== undefined) return (device) => ({ keyFile: expandDeviceTemplate(keyFile, device) });
+  return (device) => {
+    const ref = keyReference({ 'key-dir': flags['key-dir'], device });
+    if (!ref) throw new UsageError('--devices needs keys: --key-dir DIR, or a --key-file template containing {device}');
+    return ref;
+  };
+}
+
+/** Progress on stderr, only when it is a terminal. */
+export function progressBar(total: number): (done: number) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  const width = 30;
+  return (done) => {
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  };
+}

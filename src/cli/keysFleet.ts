@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../core/atomicFile';
+import { UsageError } from '../core/errors';
+import { KeyFormat, renderKey } from '../core/keyDisplay';
+import { deviceKeyPath } from '../plugins/deviceDir';
+import { generateKey, openKeyProvider } from '../plugins/registry';
+import { DeviceResult, failure } from '../fleet/deviceOutput';
+import { fleetSummary } from './pkgFleet';
+import { perDeviceKey, readDeviceList } from './deviceBatchOptions';
+import { providerContext } from './keyOptions';
+
+/** `keys generate --devices FILE --key-dir DIR`: creates the missing keys, keeps the others. */
+export async function generateFleetKeys(devicesFile: string, keyDir: string | undefined, print: (t: string) => void): Promise<boolean> {
+  if (!keyDir) throw new UsageError('keys generate --devices needs --key-dir DIR');
+  const { devices, duplicates } = readDeviceList(devicesFile);
+  for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${devicesFile}\n`);
+  fs.mkdirSync(keyDir, { recursive: true });
+  const existing = devices.filter((d) => fs.existsSync(deviceKeyPath(keyDir, d)));
+  const created: string[] = [];
+  for (const device of devices.filter((d) => !existing.includes(d))) {
+    const key = await generateKey({ keyDir, device }, providerContext());
+    await key.close?.();
+    created.push(device);
+  }
+  print(`Created ${created.length} key${created.length === 1 ? '' : 's'} in ${keyDir}\n`);
+  if (existing.length) print(`Left ${existing.length} existing key${existing.length === 1 ? '' : 's'} alone: ${existing.join(', ')}\n`);
+  return true;
+}
+
+/** File name per device and format: `dfu_public_key_{device}.c` for C code. */
+export function publicKeyFileName(format: KeyFormat, device: string): string {
+  if (format === 'code' || format === 'dbgcode') return `dfu_public_key_${device}.c`;
+  return format === 'pem' ? `public_key_${device}.pem` : `public_key_${device}.txt`;
+}
+
+/** `keys display --key pk --devices FILE --out-dir OUT`: one public-key file per device. */
+export async function displayFleetKeys(
+  flags: { devices: string; 'out-dir'?: string; 'key-file'?: string; 'key-dir'?: string; json?: boolean },
+  format: KeyFormat,
+  print: (t: string) => void,
+): Promise<boolean> {
+  const outDir = flags['out-dir'];
+  if (!outDir) throw new UsageError('keys display --devices needs --out-dir DIR');
+  const keyFor = perDeviceKey(flags);
+  const { devices } = readDeviceList(flags.devices);
+  fs.mkdirSync(outDir, { recursive: true });
+  const results: DeviceResult[] = [];
+  const now = new Date();
+  for (const device of devices) {
+    try {
+      const key = await openKeyProvider(keyFor(device), providerContext());
+      try {
+        const { text } = await renderKey(key, 'pk', format, now);
+        const file = publicKeyFileName(format, device);
+        writeFileAtomic(path.join(outDir, file), text);
+        results.push({ device, status: 'ok', file });
+      } finally {
+        await key.close?.();
+      }
+    } catch (e) {
+      results.push(failure(device, e));
+    }
+  }
+  if (flags.json) print(JSON.stringify({ outDir, devices: results }, null, 2) + '\n');
+  else print(fleetSummary(results, outDir, 'public keys'));
+  return results.every((r) => r.status === 'ok');
+}

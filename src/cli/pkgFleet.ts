@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../core/atomicFile';
+import { PackageSpec, planPackage } from '../core/dfuPackage';
+import { UsageError } from '../core/errors';
+import { DeviceResult } from '../fleet/deviceOutput';
+import { runBatch } from '../fleet/batch';
+import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
+import { providerContext } from './keyOptions';
+
+export interface PkgFleetFlags {
+  devices: string;
+  'out-dir'?: string;
+  'name-template'?: string;
+  'dat-only'?: boolean;
+  json?: boolean;
+  'key-file'?: string;
+  'key-dir'?: string;
+}
+
+export function fleetSummary(results: DeviceResult[], outDir: string, what: string): string {
+  const ok = results.filter((r) => r.status === 'ok');
+  const failed = results.filter((r) => r.status === 'failed');
+  let text = `${ok.length} of ${results.length} ${what} written to ${outDir}\n`;
+  for (const f of failed) text += `${f.device}: FAILED: ${f.error}\n`;
+  return text;
+}
+
+/**
+ * `pkg generate --devices`: the firmware is read, normalised and hashed once (one plan);
+ * each device gets its own signatures, checked with its public key before writing.
+ */
+export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageSpec, print: (text: string) => void): Promise<boolean> {
+  const outDir = flags['out-dir'];
+  if (!outDir) throw new UsageError('--devices needs --out-dir DIR for the per-device files');
+  const mode = flags['dat-only'] ? 'dat' : 'zip';
+  const nameTemplate = flags['name-template'] ?? `{device}.${mode}`;
+  if (!nameTemplate.includes('{device}') || /[\\/]/.test(nameTemplate))
+    throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' must contain {device} and no path separator`);
+  const keyFor = perDeviceKey(flags);
+  const { devices, duplicates } = readDeviceList(flags.devices);
+  for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${flags.devices}; it gets one package\n`);
+
+  const plan = planPackage(spec);
+  if (mode === 'dat') {
+    if (plan.images.length !== 1) throw new UsageError('--dat-only makes one init packet per device: give a single image (e.g. --application only)');
+    fs.mkdirSync(outDir, { recursive: true });
+    writeFileAtomic(path.join(outDir, plan.images[0].binName), plan.images[0].bin);
+  }
+  const progress = progressBar(devices.length);
+  let done = 0;
+  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode }, ctx: providerContext(), onResult: () => progress(++done) });
+  if (flags.json) print(JSON.stringify({ outDir, shared: mode === 'dat' ? plan.images[0].binName : undefined, devices: results }, null, 2) + '\n');
+  else print(fleetSummary(results, outDir, mode === 'zip' ? 'packages' : 'init packets'));
+  return results.every((r) => r.status === 'ok');
+}
