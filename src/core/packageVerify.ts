@@ -6,6 +6,14 @@ import { ManifestImageKind, ManifestImageRef, parseManifest } from './manifest';
 import { isUnsafeMemberName, readPackageZip } from './packageZip';
 import { PublicKeyXY, toLittleEndianHalves, verifyP256 } from './signature';
 
+// A fleet checks thousands of packages that share one firmware buffer: hash it once.
+const sha256Cache = new WeakMap<Uint8Array, Uint8Array>();
+function sha256Of(bytes: Uint8Array): Uint8Array {
+  let digest = sha256Cache.get(bytes);
+  if (!digest) sha256Cache.set(bytes, (digest = createHash('sha256').update(bytes).digest()));
+  return digest;
+}
+
 /** What one image of a package came to. `problems` empty means the bootloader accepts it. */
 export interface ImageVerdict {
   kind: ManifestImageKind;
@@ -82,7 +90,7 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   if (verdict.signature === 'other-key') verdict.problems.push(`${ref.datFile} is signed by another key (the signature does not verify with the given public key)`);
 
   if (expectedSize(packet) !== bin.length) verdict.problems.push(`${ref.binFile} is ${bin.length} bytes, the init packet says ${expectedSize(packet)}`);
-  const hash = createHash('sha256').update(bin).digest().reverse();
+  const hash = Buffer.from(sha256Of(bin)).reverse();
   if (!Buffer.from(init.hash).equals(hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
   init.bootValidation.forEach((bv, i) => {
     if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256) return;

@@ -5,6 +5,7 @@ import { PackagePlan, signPlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError } from '../core/errors';
 import { writePackageZip } from '../core/packageZip';
+import { isPlainAsciiName, writeStoredZip } from '../core/storedZip';
 import { verifyPackageFiles } from '../core/packageVerify';
 import type { KeyProvider } from '../plugins/keyProvider';
 
@@ -35,7 +36,7 @@ export async function writeDeviceOutput(device: string, plan: PackagePlan, key: 
   const files = await signPlan(plan, (m) => key.sign!(m));
   const verdict = verifyPackageFiles(files, device, await key.publicKey());
   if (!verdict.accepted) throw new NrfutilError(`the package does not verify with the device's key: ${[...verdict.problems, ...verdict.images.flatMap((i) => i.problems)][0]}`);
-  const bytes = options.mode === 'zip' ? await writePackageZip(files) : files.get(plan.images[0].datName)!;
+  const bytes = options.mode === 'dat' ? files.get(plan.images[0].datName)! : [...files.keys()].every(isPlainAsciiName) ? writeStoredZip(files) : await writePackageZip(files);
   const file = expandDeviceTemplate(options.nameTemplate, device);
   writeFileAtomic(path.join(options.outDir, file), bytes);
   return { device, status: 'ok', file, sha256: createHash('sha256').update(bytes).digest('hex') };
