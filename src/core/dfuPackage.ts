@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FirmwareImage } from './firmwareImage';
+import { FirmwareImage, packageDatName } from './firmwareImage';
 import { BootValidation, encodeInitCommand, encodeInitPacket, FwType, FwTypeValue, HashType, InitCommand, ValidationType, ValidationTypeValue } from './initPacket';
 import { buildManifest, ManifestImageKind } from './manifest';
 import { pythonSetDifference, pythonSetOrder } from './pythonSetOrder';
@@ -60,9 +60,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-function datNameOf(binName: string): string {
-  return binName.split('.bin').join('.dat');
-}
 
 interface ImageInput {
   kind: ManifestImageKind;
@@ -98,7 +95,7 @@ function planImage(input: ImageInput, spec: PackageSpec): PlannedImage {
     isDebug: spec.isDebug,
     bootValidation,
   };
-  return { kind: input.kind, binName: input.binName, datName: datNameOf(input.binName), bin: input.bin, init, ecdsaMessages };
+  return { kind: input.kind, binName: input.binName, datName: packageDatName(input.binName), bin: input.bin, init, ecdsaMessages };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Args, Flags, Interfaces } from '@oclif/core';
 import { DEBUG_KEY_BANNER, DEBUG_MODE_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
+import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
@@ -16,7 +17,6 @@ import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import fs from 'node:fs';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
-const intOption = (description: string) => Flags.string({ description: `${description} (0x… hex, 0… octal, or decimal)` });
 
 export default class PkgGenerate extends NrfCommand {
   static override summary = 'Generate a zip file for performing DFU.';
@@ -31,11 +31,11 @@ export default class PkgGenerate extends NrfCommand {
   static override flags = {
     'debug-mode': Flags.boolean({ description: 'Debug mode: is_debug set; versions, hw version and sd-req default to "any"' }),
     application: Flags.string({ description: 'The application firmware file (.hex or .bin)' }),
-    'application-version': intOption('The application version'),
+    'application-version': intFlag('The application version'),
     'application-version-string': Flags.string({ description: 'The application version as x.y.z (x*10000 + y*100 + z)' }),
     bootloader: Flags.string({ description: 'The bootloader firmware file' }),
-    'bootloader-version': intOption('The bootloader version'),
-    'hw-version': intOption('The hardware version'),
+    'bootloader-version': intFlag('The bootloader version'),
+    'hw-version': intFlag('The hardware version'),
     'sd-req': Flags.string({ description: 'Comma-separated list of SoftDevice firmware IDs the update requires', multiple: true, multipleNonGreedy: true }),
     'sd-id': Flags.string({ description: 'Comma-separated list of SoftDevice firmware IDs the new SoftDevice provides (for the application)', multiple: true, multipleNonGreedy: true }),
     softdevice: Flags.string({ description: 'The SoftDevice firmware file' }),
@@ -47,13 +47,13 @@ export default class PkgGenerate extends NrfCommand {
     'dat-only': Flags.boolean({ description: 'With --devices: one init packet per device beside one shared .bin, no zips' }),
     'external-app': Flags.boolean({ description: 'Package the application as an external application (stored, not run, by the bootloader)' }),
     zigbee: Flags.string({ description: 'Create a Zigbee OTA update file as well (True/False)', default: 'False' }),
-    'zigbee-manufacturer-id': intOption('Zigbee manufacturer id'),
-    'zigbee-image-type': intOption('Zigbee image type'),
+    'zigbee-manufacturer-id': intFlag('Zigbee manufacturer id'),
+    'zigbee-image-type': intFlag('Zigbee image type'),
     'zigbee-comment': Flags.string({ description: 'Zigbee OTA header string' }),
-    'zigbee-ota-hw-version': intOption('Zigbee OTA hardware version'),
-    'zigbee-ota-fw-version': intOption('Zigbee OTA firmware version'),
-    'zigbee-ota-min-hw-version': intOption('Zigbee OTA minimum hardware version'),
-    'zigbee-ota-max-hw-version': intOption('Zigbee OTA maximum hardware version'),
+    'zigbee-ota-hw-version': intFlag('Zigbee OTA hardware version'),
+    'zigbee-ota-fw-version': intFlag('Zigbee OTA firmware version'),
+    'zigbee-ota-min-hw-version': intFlag('Zigbee OTA minimum hardware version'),
+    'zigbee-ota-max-hw-version': intFlag('Zigbee OTA maximum hardware version'),
   };
 
   async run(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { NrfCommand } from '../../cli/baseCommand';
+import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOptions';
 import { BACKUP_NOTE, validateAfterNote, validateBeforeNote } from '../../cli/settingsGenerateOptions';
@@ -10,7 +11,6 @@ import { readSettingsFields, settingsDisplayText } from '../../core/settingsDisp
 import { backupOverlapsPage, buildSettingsPage, SETTINGS_FAMILIES, settingsSegments } from '../../core/settingsPage';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
-const intOption = (description: string, required = false) => Flags.string({ description: `${description} (0x… hex, 0… octal, or decimal)`, required });
 
 export default class SettingsGenerate extends NrfCommand {
   static override summary = 'Generate a .hex file with the bootloader DFU settings page.';
@@ -25,13 +25,13 @@ export default class SettingsGenerate extends NrfCommand {
   static override flags = {
     family: Flags.string({ description: 'The device family', options: [...SETTINGS_FAMILIES], required: true }),
     application: Flags.string({ description: 'The application firmware file (.hex or .bin)' }),
-    'application-version': intOption('The application version'),
+    'application-version': intFlag('The application version'),
     'application-version-string': Flags.string({ description: 'The application version as x.y.z (x*10000 + y*100 + z)' }),
-    'bootloader-version': intOption('The bootloader version', true),
-    'bl-settings-version': intOption('The settings page layout: 1 (SDK 12.0-15.2) or 2 (SDK 15.3 and newer)', true),
-    'start-address': intOption('Address of the settings page (default: the family\'s)'),
+    'bootloader-version': intFlag('The bootloader version', true),
+    'bl-settings-version': intFlag('The settings page layout: 1 (SDK 12.0-15.2) or 2 (SDK 15.3 and newer)', true),
+    'start-address': intFlag('Address of the settings page (default: the family\'s)'),
     'no-backup': Flags.boolean({ description: 'Do not write the backup copy of the settings page' }),
-    'backup-address': intOption('Address of the backup page (default: the settings page address minus 0x1000)'),
+    'backup-address': intFlag('Address of the backup page (default: the settings page address minus 0x1000)'),
     'app-boot-validation': Flags.string({ description: 'Boot validation of the application', options: [...BOOT_VALIDATION_CHOICES] }),
     'sd-boot-validation': Flags.string({ description: 'Boot validation of the SoftDevice', options: [...BOOT_VALIDATION_CHOICES] }),
     softdevice: Flags.string({ description: 'The SoftDevice firmware file' }),
