@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../core/atomicFile';
 import { UsageError } from '../core/errors';
 import { KeyFormat, renderKey } from '../core/keyDisplay';
 import { deviceKeyPath } from '../plugins/deviceDir';
+import type { KeyProvider } from '../plugins/keyProvider';
 import { generateKey, openKeyProvider } from '../plugins/registry';
 import { DeviceResult, failure } from '../fleet/deviceOutput';
 import { fleetSummary } from './pkgFleet';
@@ -47,20 +48,23 @@ export async function displayFleetKeys(
   fs.mkdirSync(outDir, { recursive: true });
   const results: DeviceResult[] = [];
   const now = new Date();
-  for (const device of devices) {
-    try {
-      const key = await openKeyProvider(keyFor(device), providerContext());
+  // Keys stay open to the end: HSM keys then share one logged-in session.
+  const opened: KeyProvider[] = [];
+  try {
+    for (const device of devices) {
       try {
+        const key = await openKeyProvider(keyFor(device), providerContext());
+        opened.push(key);
         const { text } = await renderKey(key, 'pk', format, now);
         const file = publicKeyFileName(format, device);
         writeFileAtomic(path.join(outDir, file), text);
         results.push({ device, status: 'ok', file });
-      } finally {
-        await key.close?.();
+      } catch (e) {
+        results.push(failure(device, e));
       }
-    } catch (e) {
-      results.push(failure(device, e));
     }
+  } finally {
+    for (const key of opened) await key.close?.();
   }
   if (flags.json) print(JSON.stringify({ outDir, devices: results }, null, 2) + '\n');
   else print(fleetSummary(results, outDir, 'public keys'));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PackagePlan } from '../core/dfuPackage';
 import { NrfutilError } from '../core/errors';
-import type { KeyReference, ProviderContext } from '../plugins/keyProvider';
+import type { KeyProvider, KeyReference, ProviderContext } from '../plugins/keyProvider';
 import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { deviceKeyPath } from '../plugins/deviceDir';
 import { BatchOutputOptions, DeviceResult, failure, writeDeviceOutput } from './deviceOutput';
@@ -39,21 +39,26 @@ function runWorker(input: SoftwareWorkerInput, onResult: (r: DeviceResult) => vo
   });
 }
 
-/** In this thread, one key at a time: HSM keys share the token's one logged-in session. */
+/**
+ * In this thread, one key at a time. Keys stay open until the batch ends so that HSM
+ * keys keep sharing the token's one logged-in session (it closes with its last key).
+ */
 async function runHere(devices: string[], input: BatchInput, onResult: (r: DeviceResult) => void): Promise<void> {
-  for (const device of devices) {
-    let result: DeviceResult;
-    try {
-      const key = await openKeyProvider(input.keyFor(device), input.ctx);
+  const opened: KeyProvider[] = [];
+  try {
+    for (const device of devices) {
+      let result: DeviceResult;
       try {
+        const key = await openKeyProvider(input.keyFor(device), input.ctx);
+        opened.push(key);
         result = await writeDeviceOutput(device, input.plan, key, input.options);
-      } finally {
-        await key.close?.();
+      } catch (e) {
+        result = failure(device, e);
       }
-    } catch (e) {
-      result = failure(device, e);
+      onResult(result);
     }
-    onResult(result);
+  } finally {
+    for (const key of opened) await key.close?.();
   }
 }
 
