@@ -67,6 +67,14 @@ describe('fleet: pkg generate --devices with a key directory', () => {
     expect(fs.existsSync(path.join(dir, 'named', 'fw-dev-000-v7.zip'))).toBe(true);
   });
 
+  test('a file that cannot be written fails its device only; no temporary files are left', () => {
+    fs.mkdirSync(path.join(dir, 'blocked', 'dev-010.zip'), { recursive: true }); // a directory in the zip's place
+    const res = runCli([...pkgArgs, '--devices', 'keyed.txt', '--key-dir', 'keys', '--out-dir', 'blocked'], { cwd: dir });
+    expect(res.status).toBe(1);
+    expect(res.stdout).toBe(`48 of 49 packages written to blocked\ndev-010: FAILED: Cannot write ${path.join('blocked', 'dev-010.zip')} (EISDIR)\n`);
+    expect(fs.readdirSync(path.join(dir, 'blocked')).filter((f) => !f.endsWith('.zip'))).toEqual([]);
+  });
+
   test('--dat-only: per-device .dat beside one shared .bin that together make the same package', async () => {
     const res = runCli([...pkgArgs, '--devices', 'keyed.txt', '--key-dir', 'keys', '--out-dir', 'dat', '--dat-only'], { cwd: dir });
     expect(res.status).toBe(0);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writePackageZip } from '../src/core/packageZip';
-import { writeStoredZip } from '../src/core/storedZip';
+import { createHash } from 'node:crypto';
+import { storedZipImage, writeStoredZip } from '../src/core/storedZip';
 
 describe('stored-zip writer', () => {
   test.each([0, 1, 3, 1000, 200 * 1024])('gives the same bytes as jszip (firmware of %i bytes)', async (size) => {
@@ -13,6 +14,19 @@ describe('stored-zip writer', () => {
     // the cached CRC of a reused buffer stays right when the other members change
     files.set('app.dat', randomBytes(140));
     expect(Buffer.from(writeStoredZip(files))).toEqual(Buffer.from(await writePackageZip(files)));
+  });
+
+  test('the image\'s chunks are the zip, and its sha256 stays right when the hash resumes from a cached firmware', () => {
+    const firmware = randomBytes(200 * 1024);
+    const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    for (const [bin, dat] of [['app.bin', 'app.dat'], ['app.bin', 'app.dat'], ['other.bin', 'other.dat']]) {
+      const files = new Map<string, Uint8Array>([[bin, firmware], [dat, randomBytes(140)], ['manifest.json', randomBytes(30)]]);
+      const image = storedZipImage(files);
+      const joined = Buffer.concat(image.chunks);
+      expect(joined.length).toBe(image.size);
+      expect(joined).toEqual(Buffer.from(writeStoredZip(files)));
+      expect(image.sha256).toBe(sha(joined));
+    }
   });
 
   test('refuses names it cannot write like jszip', () => {

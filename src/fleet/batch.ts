@@ -7,7 +7,7 @@ import { NrfutilError } from '../core/errors';
 import type { KeyProvider, KeyReference, ProviderContext } from '../plugins/keyProvider';
 import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { deviceKeyPath } from '../plugins/deviceDir';
-import { BatchOutputOptions, DeviceResult, failure, writeDeviceOutput } from './deviceOutput';
+import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
 import type { SoftwareWorkerInput } from './softwareWorker';
 
 export interface BatchInput {
@@ -45,19 +45,19 @@ function runWorker(input: SoftwareWorkerInput, onResult: (r: DeviceResult) => vo
  */
 async function runHere(devices: string[], input: BatchInput, onResult: (r: DeviceResult) => void): Promise<void> {
   const opened: KeyProvider[] = [];
+  const writer = new DeviceFileWriter(input.options.outDir, onResult);
   try {
     for (const device of devices) {
-      let result: DeviceResult;
       try {
         const key = await openKeyProvider(input.keyFor(device), input.ctx);
         opened.push(key);
-        result = await writeDeviceOutput(device, input.plan, key, input.options);
+        await writer.add(await buildDeviceFile(device, input.plan, key, input.options));
       } catch (e) {
-        result = failure(device, e);
+        onResult(failure(device, e));
       }
-      onResult(result);
     }
   } finally {
+    await writer.finish();
     for (const key of opened) await key.close?.();
   }
 }

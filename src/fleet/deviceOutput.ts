@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomicFile';
+import { writeFileAtomicAsync } from '../core/atomicFile';
 import { PackagePlan, signPlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError } from '../core/errors';
 import { writePackageZip } from '../core/packageZip';
-import { isPlainAsciiName, writeStoredZip } from '../core/storedZip';
+import { isPlainAsciiName, storedZipImage } from '../core/storedZip';
 import { verifyPackageFiles } from '../core/packageVerify';
 import type { KeyProvider } from '../plugins/keyProvider';
 
@@ -27,19 +27,63 @@ export interface DeviceResult {
   error?: string;
 }
 
+/** A device's file, signed and checked, not yet written. */
+export interface DeviceFile {
+  device: string;
+  file: string;
+  chunks: Uint8Array[];
+  sha256: string;
+}
+
 /**
- * Signs the shared plan with one device's key, checks the result against that key's
- * public key as the bootloader would, and only then writes it.
+ * Signs the shared plan with one device's key and checks the result against that key's
+ * public key as the bootloader would. Nothing is written here.
  */
-export async function writeDeviceOutput(device: string, plan: PackagePlan, key: KeyProvider, options: BatchOutputOptions): Promise<DeviceResult> {
+export async function buildDeviceFile(device: string, plan: PackagePlan, key: KeyProvider, options: BatchOutputOptions): Promise<DeviceFile> {
   if (!key.sign) throw new NrfutilError(`${key.label} holds only a public key; signing needs the private key`);
   const files = await signPlan(plan, (m) => key.sign!(m));
   const verdict = verifyPackageFiles(files, device, await key.publicKey());
   if (!verdict.accepted) throw new NrfutilError(`the package does not verify with the device's key: ${[...verdict.problems, ...verdict.images.flatMap((i) => i.problems)][0]}`);
-  const bytes = options.mode === 'dat' ? files.get(plan.images[0].datName)! : [...files.keys()].every(isPlainAsciiName) ? writeStoredZip(files) : await writePackageZip(files);
   const file = expandDeviceTemplate(options.nameTemplate, device);
-  writeFileAtomic(path.join(options.outDir, file), bytes);
-  return { device, status: 'ok', file, sha256: createHash('sha256').update(bytes).digest('hex') };
+  if (options.mode === 'dat') {
+    const dat = files.get(plan.images[0].datName)!;
+    return { device, file, chunks: [dat], sha256: createHash('sha256').update(dat).digest('hex') };
+  }
+  if ([...files.keys()].every(isPlainAsciiName)) return { device, file, ...storedZipImage(files) };
+  const zip = await writePackageZip(files);
+  return { device, file, chunks: [zip], sha256: createHash('sha256').update(zip).digest('hex') };
+}
+
+/**
+ * Writes device files in the background, a few at a time, so that signing goes on while
+ * the disk catches up (creating files is slow on some disks). A device's result is
+ * reported only once its file is in place.
+ */
+export class DeviceFileWriter {
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly outDir: string,
+    private readonly onResult: (result: DeviceResult) => void,
+    private readonly limit = 8,
+  ) {}
+
+  /** Starts writing; resolves as soon as there is room for the next file. */
+  async add(out: DeviceFile): Promise<void> {
+    const write = writeFileAtomicAsync(path.join(this.outDir, out.file), out.chunks)
+      .then(
+        () => this.onResult({ device: out.device, status: 'ok', file: out.file, sha256: out.sha256 }),
+        (e) => this.onResult(failure(out.device, e)),
+      )
+      .finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+    if (this.inFlight.size >= this.limit) await Promise.race(this.inFlight);
+  }
+
+  /** Waits for every file started so far. */
+  async finish(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
 }
 
 export function failure(device: string, e: unknown): DeviceResult {

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NrfutilError } from '../core/errors';
 import type { PackagePlan } from '../core/dfuPackage';
 import { openPemFile } from '../plugins/pemFile';
-import { BatchOutputOptions, DeviceResult, failure, writeDeviceOutput } from './deviceOutput';
+import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, failure } from './deviceOutput';
 
 /** What the batch hands a worker: software (PEM) keys only, never an HSM session. */
 export interface SoftwareWorkerInput {
@@ -15,16 +15,17 @@ export interface SoftwareWorkerInput {
 
 async function run(input: SoftwareWorkerInput): Promise<void> {
   const ctx = { env: input.env, config: {}, warn: () => undefined };
+  const report = (result: unknown) => parentPort!.postMessage(result);
+  const writer = new DeviceFileWriter(input.options.outDir, report);
   for (const { device, keyPath } of input.devices) {
-    let result: DeviceResult;
     try {
       if (!fs.existsSync(keyPath)) throw new NrfutilError(`No key for device ${device}: ${keyPath} does not exist`);
-      result = await writeDeviceOutput(device, input.plan, await openPemFile(keyPath, ctx), input.options);
+      await writer.add(await buildDeviceFile(device, input.plan, await openPemFile(keyPath, ctx), input.options));
     } catch (e) {
-      result = failure(device, e);
+      report(failure(device, e));
     }
-    parentPort!.postMessage(result);
   }
+  await writer.finish();
 }
 
 if (parentPort) void run(workerData as SoftwareWorkerInput);
