@@ -1,4 +1,4 @@
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import { NrfutilError } from './errors';
 import type { PackageFiles } from './dfuPackage';
 
@@ -8,9 +8,14 @@ import type { PackageFiles } from './dfuPackage';
  */
 const FIXED_ZIP_DATE = new Date(Date.UTC(2000, 0, 1, 0, 0, 0));
 
+/** Loaded on first use: batch workers write their zips without jszip and skip its start-up. */
+async function loadJsZip(): Promise<typeof JSZip> {
+  return (await import('jszip')).default;
+}
+
 /** The package zip: members stored uncompressed, as nrfutil writes them, in a fixed order. */
 export async function writePackageZip(files: PackageFiles): Promise<Uint8Array> {
-  const zip = new JSZip();
+  const zip = new (await loadJsZip())();
   for (const name of [...files.keys()].sort()) {
     zip.file(name, files.get(name)!, { binary: true, date: FIXED_ZIP_DATE, compression: 'STORE', createFolders: false });
   }
@@ -26,7 +31,7 @@ export function isUnsafeMemberName(name: string): boolean {
 export async function readPackageZip(bytes: Uint8Array, source: string): Promise<PackageFiles> {
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: true });
+    zip = await (await loadJsZip()).loadAsync(bytes, { checkCRC32: true });
   } catch (e) {
     throw new NrfutilError(`${source}: not a readable zip file (${(e as Error).message})`);
   }
