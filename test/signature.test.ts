@@ -1,3 +1,6 @@
+import { p256 } from '@noble/curves/p256';
+import { sha256 } from '@noble/hashes/sha256';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeInitPacket } from '../src/core/initPacket';
@@ -40,5 +43,28 @@ describe('ECDSA P-256 signatures', () => {
   test('signP256 works on a raw scalar', () => {
     const d = new Uint8Array(32).fill(1);
     expect(signP256(d, Uint8Array.of(1)).length).toBe(64);
+  });
+
+  // RFC 6979 appendix A.2.5: P-256, SHA-256.
+  test.each([
+    ['sample', 'efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716', 'f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8'],
+    ['test', 'f1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367', '019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083'],
+  ])('RFC 6979 test vector: message "%s"', (message, r, s) => {
+    const d = Buffer.from('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721', 'hex');
+    expect(Buffer.from(signP256(d, Buffer.from(message))).toString('hex')).toBe(r + s);
+  });
+
+  test('the fast signer gives noble\'s bytes for 500 random keys and messages', () => {
+    for (let i = 0; i < 500; i++) {
+      const d = p256.utils.randomPrivateKey();
+      const message = randomBytes(i % 300);
+      const expected = p256.sign(sha256(message), d, { lowS: false, prehash: false }).toCompactRawBytes();
+      expect(Buffer.from(signP256(d, message)).toString('hex')).toBe(Buffer.from(expected).toString('hex'));
+    }
+  });
+
+  test('an out-of-range private scalar is refused', () => {
+    expect(() => signP256(new Uint8Array(32), Uint8Array.of(1))).toThrow(/private key/);
+    expect(() => signP256(new Uint8Array(32).fill(0xff), Uint8Array.of(1))).toThrow(/private key/);
   });
 });

@@ -1,6 +1,7 @@
 import { p256 } from '@noble/curves/p256';
 import { sha256 } from '@noble/hashes/sha256';
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { signP256Deterministic } from './deterministicEcdsa';
+import { createPublicKey, KeyObject, verify as cryptoVerify } from 'node:crypto';
 
 /** Uncompressed public key as x‖y, 32 bytes each, big-endian (the provider's form). */
 export type PublicKeyXY = Uint8Array;
@@ -33,9 +34,12 @@ function plain(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Deterministic ECDSA P-256/SHA-256 (RFC 6979, no low-S normalisation), as the recorded cases. */
+/**
+ * Deterministic ECDSA P-256/SHA-256 (RFC 6979, no low-S normalisation), as the recorded
+ * cases: the same bytes as noble's sign, about 4x faster (see deterministicEcdsa.ts).
+ */
 export function signP256(privateKey: Uint8Array, message: Uint8Array): SignatureRS {
-  return p256.sign(sha256(plain(message)), plain(privateKey), { lowS: false, prehash: false }).toCompactRawBytes();
+  return signP256Deterministic(plain(privateKey), plain(message));
 }
 
 /**
@@ -45,13 +49,29 @@ export function signP256(privateKey: Uint8Array, message: Uint8Array): Signature
  */
 export function verifyP256(publicKey: PublicKeyXY, message: Uint8Array, signature: SignatureRS): boolean {
   if (publicKey.length !== 64 || signature.length !== 64) return false;
-  const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
   try {
-    const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64(publicKey.subarray(0, 32)), y: b64(publicKey.subarray(32)) }, format: 'jwk' });
-    return cryptoVerify('sha256', message, { key, dsaEncoding: 'ieee-p1363' }, signature);
+    return cryptoVerify('sha256', message, { key: publicKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
   } catch {
     return false; // not a point on the curve
   }
+}
+
+/** Public KeyObjects by the x‖y array they were made for (arrays are not changed once made). */
+const publicKeyObjects = new WeakMap<Uint8Array, KeyObject>();
+
+/** Lets a provider that already holds the key's KeyObject spare verification rebuilding it. */
+export function rememberPublicKeyObject(publicKey: PublicKeyXY, key: KeyObject): void {
+  publicKeyObjects.set(publicKey, key);
+}
+
+function publicKeyObject(publicKey: PublicKeyXY): KeyObject {
+  let key = publicKeyObjects.get(publicKey);
+  if (!key) {
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+    key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64(publicKey.subarray(0, 32)), y: b64(publicKey.subarray(32)) }, format: 'jwk' });
+    publicKeyObjects.set(publicKey, key);
+  }
+  return key;
 }
 
 /** x‖y of the public key for a private scalar. */
