@@ -39,15 +39,27 @@ function measure(args) {
   return { wall, rss };
 }
 
+/** What the disk alone costs: 1,000 new 200 KB files (no signing), for reading the batch figure. */
+function diskBaseline() {
+  const out = path.join(dir, 'disk-baseline');
+  fs.mkdirSync(out);
+  const data = Buffer.alloc(APP_BYTES, 0x5a);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < DEVICES; i++) fs.writeFileSync(path.join(out, `${i}.zip`), data);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const singles = [1, 2, 3].map(() => measure([...common, '--key-dir', 'keys', '--device', ids[0], 'single.zip']));
 const batches = [1, 2, 3].map((i) => measure([...common, '--devices', 'devices.txt', '--key-dir', 'keys', '--out-dir', `out${i}`]));
+const disk = diskBaseline();
 const single = median(singles.map((s) => s.wall));
 const batch = median(batches.map((b) => b.wall));
 const rss = Math.max(...batches.map((b) => b.rss));
 const written = fs.readdirSync(path.join(dir, 'out1')).length;
 
 console.log(`machine: ${os.cpus().length} cores, Node ${process.version}`);
+console.log(`disk baseline: ${DEVICES} new ${APP_BYTES / 1024} KB files written in one thread: ${disk.toFixed(3)} s (file creation is slow on some disks right after mass deletion)`);
 console.log(`single pkg generate (200 KB app, median of 3): ${single.toFixed(3)} s wall, ${Math.max(...singles.map((s) => s.rss)).toFixed(0)} MB peak RSS`);
 console.log(`batch of ${DEVICES} devices (median of 3): ${batch.toFixed(3)} s wall, ${(DEVICES / batch).toFixed(0)} devices/s, ${rss.toFixed(0)} MB peak RSS, ${written} zips`);
 console.log(`batch/single wall ratio: ${(batch / single).toFixed(2)} (a shell loop of singles would take ~${(single * DEVICES).toFixed(0)} s, ${((single * DEVICES) / batch).toFixed(0)}x longer)`);
