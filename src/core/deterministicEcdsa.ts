@@ -1,6 +1,6 @@
 import { p256 } from '@noble/curves/p256';
 import { createHmacDrbg } from '@noble/curves/utils';
-import { createECDH, createHash, createHmac, ECDH } from 'node:crypto';
+import { createECDH, createHash, createHmac } from 'node:crypto';
 
 /**
  * Deterministic ECDSA over P-256 with SHA-256 (RFC 6979, s not normalised to low-S): the
@@ -23,13 +23,11 @@ const hmacSha256 = (key: Uint8Array, ...messages: Uint8Array[]): Uint8Array => {
 };
 const nonceGenerator = createHmacDrbg<{ r: bigint; s: bigint }>(BYTES, BYTES, hmacSha256);
 
-let nonceEcdh: ECDH | undefined;
-
-/** x coordinate of k·G, computed by OpenSSL. */
+/** x coordinate of k·G, computed by OpenSSL (a new object each time: the nonce must not linger). */
 function nonceX(kBytes: Uint8Array): bigint {
-  nonceEcdh ??= createECDH('prime256v1');
-  nonceEcdh.setPrivateKey(kBytes);
-  const point = nonceEcdh.getPublicKey(); // 0x04 ‖ x ‖ y
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(kBytes);
+  const point = ecdh.getPublicKey(); // 0x04 ‖ x ‖ y
   return bytesToBigInt(point.subarray(1, 1 + BYTES));
 }
 
