@@ -9,9 +9,13 @@ function temporaryNameFor(target: string): string {
   return path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${++tmpCounter}.tmp`);
 }
 
+function missingDirectory(target: string): NrfutilError {
+  return new NrfutilError(`${target}: directory ${path.dirname(target)} does not exist; create it first`);
+}
+
 function writeError(target: string, e: unknown): NrfutilError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new NrfutilError(`${target}: directory ${path.dirname(target)} does not exist; create it first`);
+  if (code === 'ENOENT') return missingDirectory(target);
   return new NrfutilError(`Cannot write ${target} (${code ?? (e as Error).message})`);
 }
 
@@ -21,7 +25,7 @@ function writeError(target: string, e: unknown): NrfutilError {
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): void {
   const dir = path.dirname(path.resolve(target));
-  if (!fs.existsSync(dir)) throw writeError(target, Object.assign(new Error(), { code: 'ENOENT' }));
+  if (!fs.existsSync(dir)) throw missingDirectory(target);
   const tmp = temporaryNameFor(target);
   try {
     fs.writeFileSync(tmp, data, { mode, flag: 'wx' });

@@ -31,12 +31,12 @@ function nonceX(kBytes: Uint8Array): bigint {
   return bytesToBigInt(point.subarray(1, 1 + BYTES));
 }
 
+/**
+ * Not noble's bytesToNumberBE: that one refuses Buffers (and arrays from another realm,
+ * such as jest's), and every input here is a Buffer from Node's crypto or the caller.
+ */
 function bytesToBigInt(bytes: Uint8Array): bigint {
   return BigInt('0x' + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
-}
-
-function bigIntTo32Bytes(n: bigint): Buffer {
-  return Buffer.from(n.toString(16).padStart(2 * BYTES, '0'), 'hex');
 }
 
 /** r‖s, 32 bytes each, big-endian. */
@@ -45,7 +45,7 @@ export function signP256Deterministic(privateKey: Uint8Array, message: Uint8Arra
   if (privateKey.length !== BYTES || !Fn.isValidNot0(d)) throw new Error('not a P-256 private key');
   // RFC 6979 3.2: h1 = H(m); the DRBG is seeded with int2octets(d) ‖ bits2octets(h1).
   const h = Fn.create(bytesToBigInt(createHash('sha256').update(message).digest()));
-  const seed = Buffer.concat([bigIntTo32Bytes(d), bigIntTo32Bytes(h)]);
+  const seed = Buffer.concat([Fn.toBytes(d), Fn.toBytes(h)]);
   const { r, s } = nonceGenerator(seed, (kBytes) => {
     const k = bytesToBigInt(kBytes); // bits2int: qlen = hlen = 256, no shift
     if (!Fn.isValidNot0(k)) return undefined; // step H.3: k must be in [1, n-1]
@@ -55,5 +55,5 @@ export function signP256Deterministic(privateKey: Uint8Array, message: Uint8Arra
     if (s === 0n) return undefined;
     return { r, s };
   });
-  return Buffer.concat([bigIntTo32Bytes(r), bigIntTo32Bytes(s)]);
+  return Buffer.concat([Fn.toBytes(r), Fn.toBytes(s)]);
 }

@@ -47,11 +47,15 @@ export async function buildDeviceFile(device: string, plan: PackagePlan, key: Ke
   const file = expandDeviceTemplate(options.nameTemplate, device);
   if (options.mode === 'dat') {
     const dat = files.get(plan.images[0].datName)!;
-    return { device, file, chunks: [dat], sha256: createHash('sha256').update(dat).digest('hex') };
+    return { device, file, chunks: [dat], sha256: sha256Hex(dat) };
   }
   if ([...files.keys()].every(isPlainAsciiName)) return { device, file, ...storedZipImage(files) };
   const zip = await writePackageZip(files);
-  return { device, file, chunks: [zip], sha256: createHash('sha256').update(zip).digest('hex') };
+  return { device, file, chunks: [zip], sha256: sha256Hex(zip) };
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /**

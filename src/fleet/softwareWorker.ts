@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NrfutilError } from '../core/errors';
 import type { PackagePlan } from '../core/dfuPackage';
 import { openPemFile } from '../plugins/pemFile';
-import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, failure } from './deviceOutput';
+import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
 
 /** What the batch hands a worker: software (PEM) keys only, never an HSM session. */
 export interface SoftwareWorkerInput {
@@ -15,7 +15,7 @@ export interface SoftwareWorkerInput {
 
 async function run(input: SoftwareWorkerInput): Promise<void> {
   const ctx = { env: input.env, config: {}, warn: () => undefined };
-  const report = (result: unknown) => parentPort!.postMessage(result);
+  const report = (result: DeviceResult) => parentPort!.postMessage(result);
   const writer = new DeviceFileWriter(input.options.outDir, report);
   for (const { device, keyPath } of input.devices) {
     try {
