@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { initCommandLimitProblems } from '../src/core/bootloaderLimits';
+import { bootloaderLimits, initCommandLimitProblems } from '../src/core/bootloaderLimits';
 import { planPackage, signPlan } from '../src/core/dfuPackage';
 import { imageFromBin } from '../src/core/firmwareImage';
 import { ValidationType } from '../src/core/initPacket';
@@ -93,10 +93,19 @@ describe('verifyPackage finds what the bootloader would reject', () => {
     expect(verdict).toMatchObject({ accepted: false, problems: ['p.zip: member name ../x escapes the archive'] });
   });
 
-  test('5 sd_req entries exceed the decoder', async () => {
-    const files = await signed({ ...spec, sdReq: [1, 2, 3, 4, 5] } as never);
+  test('the SDK decoder holds 16 sd_req entries: 16 pass, 17 are refused', async () => {
+    const sixteen = Array.from({ length: 16 }, (_, i) => i + 1);
+    const ok = await verifyPackage(await zipOf(await signed({ ...spec, sdReq: sixteen } as never)), 'p.zip', await pub());
+    expect(ok.images[0].problems).toEqual([]);
+    const files = await signed({ ...spec, sdReq: [...sixteen, 17] } as never);
     const [image] = (await verifyPackage(await zipOf(files), 'p.zip', await pub())).images;
-    expect(image.problems).toEqual(['app.dat has 5 sd_req entries, the bootloader accepts at most 4']);
+    expect(image.problems).toEqual(['app.dat: the bootloader would refuse this init packet: more than 16 sd_req entries (array overflow)']);
+  });
+
+  test('a bootloader built with a smaller sd_req array (--max-sd-req 4) refuses 5', async () => {
+    const files = await signed({ ...spec, sdReq: [1, 2, 3, 4, 5] } as never);
+    const [image] = (await verifyPackage(await zipOf(files), 'p.zip', await pub(), bootloaderLimits(4))).images;
+    expect(image.problems).toEqual(['app.dat: the bootloader would refuse this init packet: more than 4 sd_req entries (array overflow)']);
   });
 
   test('an unsigned package is called unsigned', async () => {

@@ -82,14 +82,19 @@ describe('pkg verify', () => {
     expect(res.stdout).toMatch(/^cut\.zip: REJECTED: cut\.zip: not a readable zip file/);
   });
 
-  test('5 sd_req entries: pkg generate warns, pkg verify rejects', () => {
+  test('5 sd_req entries: accepted by the SDK bootloader, refused under --max-sd-req 4 (generate warns, verify rejects)', () => {
     const dir = tempDirWith('app_nrf52.hex', 'key_a.pem');
-    const gen = runCli(['pkg', 'generate', '--hw-version', '52', '--sd-req', '1,2,3,4,5', '--application', 'app_nrf52.hex', '--application-version', '1', '--key-file', 'key_a.pem', 'five.zip'], { cwd: dir });
+    const args = ['pkg', 'generate', '--hw-version', '52', '--sd-req', '1,2,3,4,5', '--application', 'app_nrf52.hex', '--application-version', '1', '--key-file', 'key_a.pem'];
+    const plain = runCli([...args, 'five.zip'], { cwd: dir });
+    expect(plain.status).toBe(0);
+    expect(plain.stderr).toBe('');
+    expect(verify(dir, 'five.zip').status).toBe(0);
+    const gen = runCli([...args, '--max-sd-req', '4', 'five4.zip'], { cwd: dir });
     expect(gen.status).toBe(0);
-    expect(gen.stderr).toMatch(/^Warning: app_nrf52\.dat will have 5 sd_req entries.*will reject this package\.\n$/);
-    const res = verify(dir, 'five.zip');
+    expect(gen.stderr).toMatch(/^Warning: app_nrf52\.dat will have 5 sd_req entries, the bootloader accepts at most 4; the nRF5 bootloader will reject this package\.\n$/);
+    const res = runCli(['pkg', 'verify', 'five.zip', '--key-file', 'key_a.pem', '--max-sd-req', '4'], { cwd: dir });
     expect(res.status).toBe(1);
-    expect(lastLine(res.stdout)).toMatch(/5 sd_req entries, the bootloader accepts at most 4/);
+    expect(lastLine(res.stdout)).toMatch(/more than 4 sd_req entries \(array overflow\)/);
   });
 
   test('an unsigned package is said to be unsigned', () => {

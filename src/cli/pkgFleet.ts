@@ -7,6 +7,7 @@ import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
 import { providerContext } from './keyOptions';
+import { limitsFromFlags } from './limitOptions';
 
 export interface PkgFleetFlags {
   devices: string;
@@ -16,6 +17,7 @@ export interface PkgFleetFlags {
   json?: boolean;
   'key-file'?: string;
   'key-dir'?: string;
+  'max-sd-req'?: string;
 }
 
 export function fleetSummary(results: DeviceResult[], outDir: string, what: string): string {
@@ -49,7 +51,7 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   }
   const progress = progressBar(devices.length);
   let done = 0;
-  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode }, ctx: providerContext(), onResult: () => progress(++done) });
+  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode, maxSdReq: limitsFromFlags(flags).sdReq }, ctx: providerContext(), onResult: () => progress(++done) });
   if (flags.json) print(JSON.stringify({ outDir, shared: mode === 'dat' ? plan.images[0].binName : undefined, devices: results }, null, 2) + '\n');
   else print(fleetSummary(results, outDir, mode === 'zip' ? 'packages' : 'init packets'));
   return results.every((r) => r.status === 'ok');

@@ -35,9 +35,14 @@ export interface InitCommand {
 export interface DecodedInitPacket {
   opCode: number;
   init: InitCommand;
-  /** The exact InitCommand bytes (what the signature covers) as found in the packet. */
+  /**
+   * The bytes the bootloader checks the signature over, as found in the packet: the
+   * init command's payload through the end of the command that holds it.
+   */
   initBytes: Uint8Array;
   signed?: { signatureType: number; signature: Uint8Array };
+  /** What the bootloader tolerates but pkg generate never writes (does not change a verdict). */
+  warnings: string[];
 }
 
 // The schema ships in proto/ (two levels up from both src/core and dist/core).
@@ -76,47 +81,5 @@ export function encodeInitPacket(init: InitCommand, signature?: Uint8Array): Uin
   return PacketMsg.encode(PacketMsg.fromObject(packet)).finish();
 }
 
-function fromProto(m: Record<string, any>): InitCommand {
-  return {
-    fwVersion: m.fwVersion ?? 0,
-    hwVersion: m.hwVersion ?? 0,
-    sdReq: [...(m.sdReq ?? [])],
-    type: m.type ?? 0,
-    sdSize: m.sdSize ?? 0,
-    blSize: m.blSize ?? 0,
-    appSize: m.appSize ?? 0,
-    hashType: m.hash?.hashType ?? 0,
-    hash: m.hash?.hash ?? new Uint8Array(),
-    isDebug: m.isDebug ?? false,
-    bootValidation: (m.bootValidation ?? []).map((bv: any) => ({ type: bv.type ?? 0, bytes: bv.bytes ?? new Uint8Array() })),
-  };
-}
-
-/** Reads a length-delimited field's raw bytes, so signatures can be checked on the exact bytes. */
-function rawField(buf: Uint8Array, fieldNumber: number): Uint8Array | undefined {
-  const reader = protobuf.Reader.create(buf);
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === fieldNumber && (tag & 7) === 2) return reader.bytes();
-    reader.skipType(tag & 7);
-  }
-  return undefined;
-}
-
-export function decodeInitPacket(dat: Uint8Array, source: string): DecodedInitPacket {
-  let packet: Record<string, any>;
-  try {
-    packet = PacketMsg.toObject(PacketMsg.decode(dat), { defaults: false }) as Record<string, any>;
-  } catch (e) {
-    throw new NrfutilError(`${source}: not a valid init packet (${(e as Error).message})`);
-  }
-  const signedRaw = rawField(dat, 2);
-  const commandRaw = signedRaw ? rawField(signedRaw, 1) : rawField(dat, 1);
-  const command = packet.signedCommand?.command ?? packet.command;
-  if (!command?.init || !commandRaw) throw new NrfutilError(`${source}: the init packet holds no init command`);
-  const initBytes = rawField(commandRaw, 2)!;
-  const decoded: DecodedInitPacket = { opCode: command.opCode ?? 0, init: fromProto(command.init), initBytes };
-  if (packet.signedCommand)
-    decoded.signed = { signatureType: packet.signedCommand.signatureType ?? 0, signature: packet.signedCommand.signature ?? new Uint8Array() };
-  return decoded;
-}
+// Decoding lives in initPacketDecoder.ts: it reads as the bootloader reads, not as protobuf does.
+export { decodeInitPacket } from './initPacketDecoder';

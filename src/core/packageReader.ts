@@ -1,5 +1,7 @@
 import { NrfutilError } from './errors';
-import { decodeInitPacket, DecodedInitPacket } from './initPacket';
+import { NO_SIZE_LIMITS } from './bootloaderLimits';
+import type { DecodedInitPacket } from './initPacket';
+import { decodeInitPacket } from './initPacketDecoder';
 import { ManifestImageKind, parseManifest } from './manifest';
 import { readPackageZip } from './packageZip';
 import type { PackageFiles } from './dfuPackage';
@@ -34,7 +36,7 @@ export async function readDfuPackage(bytes: Uint8Array, source: string): Promise
     const dat = files.get(ref.datFile);
     if (!bin) throw new NrfutilError(`${source}: manifest names ${ref.binFile}, which is not in the zip`);
     if (!dat) throw new NrfutilError(`${source}: manifest names ${ref.datFile}, which is not in the zip`);
-    return { kind: ref.kind, binFile: ref.binFile, datFile: ref.datFile, bin, dat, packet: decodeInitPacket(dat, `${source}/${ref.datFile}`) };
+    return { kind: ref.kind, binFile: ref.binFile, datFile: ref.datFile, bin, dat, packet: decodeInitPacket(dat, `${source}/${ref.datFile}`, NO_SIZE_LIMITS) };
   });
   return { files, images };
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { initCommandLimitProblems, BOOTLOADER_LIMITS } from './bootloaderLimits';
+import { BOOTLOADER_LIMITS, BootloaderLimits, initCommandLimitProblems } from './bootloaderLimits';
 import type { PackageFiles } from './dfuPackage';
-import { decodeInitPacket, DecodedInitPacket, FwType, FwTypeValue, ValidationType } from './initPacket';
+import { DecodedInitPacket, FwType, FwTypeValue, SignatureType, ValidationType } from './initPacket';
+import { decodeInitPacket } from './initPacketDecoder';
 import { ManifestImageKind, ManifestImageRef, parseManifest } from './manifest';
 import { isUnsafeMemberName, readPackageZip } from './packageZip';
 import { PublicKeyXY, toLittleEndianHalves, verifyP256 } from './signature';
@@ -22,6 +23,8 @@ export interface ImageVerdict {
   size?: number;
   signature: 'valid' | 'unsigned' | 'other-key' | 'unchecked';
   problems: string[];
+  /** What the bootloader tolerates but pkg generate never writes; not part of the verdict. */
+  warnings: string[];
 }
 
 export interface PackageVerdict {
@@ -56,12 +59,14 @@ function expectedSize(packet: DecodedInitPacket): number {
 
 function checkSignature(packet: DecodedInitPacket, publicKey: PublicKeyXY): ImageVerdict['signature'] {
   if (!packet.signed) return 'unsigned';
+  // The bootloader verifies ECDSA P-256 only; any other type fails its signature check.
+  if (packet.signed.signatureType !== SignatureType.ECDSA_P256_SHA256) return 'other-key';
   if (packet.signed.signature.length !== BOOTLOADER_LIMITS.signatureBytes) return 'other-key';
   return verifyP256(publicKey, packet.initBytes, toLittleEndianHalves(packet.signed.signature)) ? 'valid' : 'other-key';
 }
 
-function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: PublicKeyXY): ImageVerdict {
-  const verdict: ImageVerdict = { kind: ref.kind, binFile: ref.binFile, datFile: ref.datFile, signature: 'unchecked', problems: [] };
+function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: PublicKeyXY, limits: Readonly<BootloaderLimits>): ImageVerdict {
+  const verdict: ImageVerdict = { kind: ref.kind, binFile: ref.binFile, datFile: ref.datFile, signature: 'unchecked', problems: [], warnings: [] };
   const escaping = [ref.binFile, ref.datFile].filter(isUnsafeMemberName);
   if (escaping.length) {
     verdict.problems.push(`the manifest names ${escaping[0]}, which escapes the archive`);
@@ -75,13 +80,14 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   verdict.size = bin.length;
   let packet: DecodedInitPacket;
   try {
-    packet = decodeInitPacket(dat, ref.datFile);
+    packet = decodeInitPacket(dat, ref.datFile, limits);
   } catch (e) {
     verdict.problems.push((e as Error).message);
     return verdict;
   }
   const { init } = packet;
-  verdict.problems.push(...initCommandLimitProblems(init).map((p) => `${ref.datFile} has ${p}`));
+  verdict.warnings.push(...packet.warnings.map((w) => `${ref.datFile}: ${w}`));
+  verdict.problems.push(...initCommandLimitProblems(init, limits).map((p) => `${ref.datFile} has ${p}`));
   if (!EXPECTED_TYPES[ref.kind].includes(init.type))
     verdict.problems.push(`${ref.datFile} is a ${TYPE_NAMES[init.type] ?? `type ${init.type}`} init packet, but the manifest lists it as ${ref.kind}`);
 
@@ -105,20 +111,20 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
  * zip and manifest integrity, init packets within the decoder's limits, signatures,
  * image types, sizes and hashes, ECDSA boot validations.
  */
-export async function verifyPackage(zip: Uint8Array, source: string, publicKey: PublicKeyXY): Promise<PackageVerdict> {
+export async function verifyPackage(zip: Uint8Array, source: string, publicKey: PublicKeyXY, limits: Readonly<BootloaderLimits> = BOOTLOADER_LIMITS): Promise<PackageVerdict> {
   let files: PackageFiles;
   try {
     files = await readPackageZip(zip, source);
   } catch (e) {
     return rejected((e as Error).message);
   }
-  return verifyPackageFiles(files, source, publicKey);
+  return verifyPackageFiles(files, source, publicKey, limits);
 }
 
 const rejected = (problem: string): PackageVerdict => ({ accepted: false, problems: [problem], images: [] });
 
 /** The same checks on a package's members in memory (a batch checks before it writes). */
-export function verifyPackageFiles(files: PackageFiles, source: string, publicKey: PublicKeyXY): PackageVerdict {
+export function verifyPackageFiles(files: PackageFiles, source: string, publicKey: PublicKeyXY, limits: Readonly<BootloaderLimits> = BOOTLOADER_LIMITS): PackageVerdict {
   const unsafe = [...files.keys()].filter(isUnsafeMemberName);
   if (unsafe.length) return rejected(`${source}: member name ${unsafe[0]} escapes the archive`);
   const manifest = files.get('manifest.json');
@@ -129,6 +135,6 @@ export function verifyPackageFiles(files: PackageFiles, source: string, publicKe
   } catch (e) {
     return rejected(`${source}: ${(e as Error).message}`);
   }
-  const images = refs.map((ref) => verifyImage(ref, files, publicKey));
+  const images = refs.map((ref) => verifyImage(ref, files, publicKey, limits));
   return { accepted: images.every((i) => i.problems.length === 0), problems: [], images };
 }

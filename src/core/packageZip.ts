@@ -1,6 +1,8 @@
 import type JSZip from 'jszip';
 import { NrfutilError } from './errors';
 import type { PackageFiles } from './dfuPackage';
+import { PACKAGE_ZIP_LIMITS } from './bootloaderLimits';
+import { readZipMembers, ZipFormatError } from './zipReader';
 
 /**
  * Every member gets this timestamp (jszip writes it in UTC), so the same inputs give
@@ -27,24 +29,12 @@ export function isUnsafeMemberName(name: string): boolean {
   return name.startsWith('/') || name.startsWith('\\') || /^[a-zA-Z]:/.test(name) || name.split(/[\\/]/).includes('..');
 }
 
-/** Reads every file member of a package zip. `source` names the zip in errors. */
+/** Reads every file member of a package zip, within what a device can hold. `source` names the zip in errors. */
 export async function readPackageZip(bytes: Uint8Array, source: string): Promise<PackageFiles> {
-  let zip: JSZip;
   try {
-    zip = await (await loadJsZip()).loadAsync(bytes, { checkCRC32: true });
+    return readZipMembers(bytes, PACKAGE_ZIP_LIMITS);
   } catch (e) {
-    throw new NrfutilError(`${source}: not a readable zip file (${(e as Error).message})`);
+    if (e instanceof ZipFormatError) throw new NrfutilError(`${source}: ${e.message}`);
+    throw e;
   }
-  const files: PackageFiles = new Map();
-  for (const entry of Object.values(zip.files)) {
-    if (entry.dir) continue;
-    // jszip strips a leading '/' and keeps the raw name in unsafeOriginalName
-    const name = (entry as unknown as { unsafeOriginalName?: string }).unsafeOriginalName ?? entry.name;
-    try {
-      files.set(name, await entry.async('uint8array'));
-    } catch (e) {
-      throw new NrfutilError(`${source}: member ${name} is corrupt (${(e as Error).message})`);
-    }
-  }
-  return files;
 }

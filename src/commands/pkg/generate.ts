@@ -14,6 +14,7 @@ import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { buildZigbeeUpdate } from '../../core/zigbeePackage';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
+import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
 import fs from 'node:fs';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
@@ -42,6 +43,7 @@ export default class PkgGenerate extends NrfCommand {
     'sd-boot-validation': Flags.string({ description: 'Boot validation of the SoftDevice', options: [...BOOT_VALIDATION_CHOICES] }),
     'app-boot-validation': Flags.string({ description: 'Boot validation of the application', options: [...BOOT_VALIDATION_CHOICES] }),
     ...keyFlags,
+    ...limitFlags,
     ...deviceBatchFlags,
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip, {device}.dat with --dat-only)' }),
     'dat-only': Flags.boolean({ description: 'With --devices: one init packet per device beside one shared .bin, no zips' }),
@@ -80,7 +82,7 @@ export default class PkgGenerate extends NrfCommand {
       const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
       const plan = planPackage(spec);
       for (const image of plan.images)
-        for (const problem of initCommandLimitProblems(image.init))
+        for (const problem of initCommandLimitProblems(image.init, limitsFromFlags(flags)))
           process.stderr.write(`Warning: ${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.\n`);
       if (zigbee) {
         const update = await buildZigbeeUpdate(spec, zigbee.options, signer);

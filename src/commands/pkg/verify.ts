@@ -2,12 +2,15 @@ import { Args, Flags } from '@oclif/core';
 import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
 import { keyFlags, keyReference, providerContext } from '../../cli/keyOptions';
+import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { ImageVerdict, PackageVerdict, verifyPackage } from '../../core/packageVerify';
 import { openKeyProvider } from '../../plugins/registry';
 
 function imageLine(image: ImageVerdict): string {
   const name = `${image.kind.padEnd(21)} ${image.binFile}`;
+  // Tolerated oddities go to stderr: stdout keeps one line per image and the verdict.
+  for (const warning of image.warnings) process.stderr.write(`Warning: ${warning}\n`);
   if (image.problems.length === 0) return `${name}: ok (${image.size} bytes, hash ok, signature valid)\n`;
   return `${name}: REJECTED: ${image.problems.join('; ')}\n`;
 }
@@ -32,12 +35,14 @@ export default class PkgVerify extends NrfCommand {
   };
   static override flags = {
     ...keyFlags,
+    ...limitFlags,
     json: Flags.boolean({ description: 'Print the result as JSON' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PkgVerify);
     const ref = keyReference(flags);
+    const limits = limitsFromFlags(flags);
     if (!ref) throw new UsageError('pkg verify needs the public key the bootloader trusts: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
     if (!fs.existsSync(args.zip_file)) throw new UsageError(`Invalid value for 'ZIP_FILE': File '${args.zip_file}' does not exist.`);
     let zip: Buffer;
@@ -49,7 +54,7 @@ export default class PkgVerify extends NrfCommand {
     const key = await openKeyProvider(ref, providerContext());
     let verdict: PackageVerdict;
     try {
-      verdict = await verifyPackage(zip, args.zip_file, await key.publicKey());
+      verdict = await verifyPackage(zip, args.zip_file, await key.publicKey(), limits);
     } finally {
       await key.close?.();
     }
