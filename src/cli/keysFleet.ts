@@ -17,15 +17,15 @@ export async function generateFleetKeys(devicesFile: string, keyDir: string | un
   const { devices, duplicates } = readDeviceList(devicesFile);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${devicesFile}\n`);
   fs.mkdirSync(keyDir, { recursive: true });
-  const existing = devices.filter((d) => fs.existsSync(deviceKeyPath(keyDir, d)));
+  const existing = new Set(devices.filter((d) => fs.existsSync(deviceKeyPath(keyDir, d))));
   const created: string[] = [];
-  for (const device of devices.filter((d) => !existing.includes(d))) {
+  for (const device of devices.filter((d) => !existing.has(d))) {
     const key = await generateKey({ keyDir, device }, providerContext());
     await key.close?.();
     created.push(device);
   }
   print(`Created ${created.length} key${created.length === 1 ? '' : 's'} in ${keyDir}\n`);
-  if (existing.length) print(`Left ${existing.length} existing key${existing.length === 1 ? '' : 's'} alone: ${existing.join(', ')}\n`);
+  if (existing.size) print(`Left ${existing.size} existing key${existing.size === 1 ? '' : 's'} alone: ${[...existing].join(', ')}\n`);
   return true;
 }
 

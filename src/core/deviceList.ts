@@ -47,16 +47,16 @@ export function parseDeviceList(text: string, source: string): DeviceList {
   }
   const seen = new Set<string>();
   const devices: string[] = [];
-  const duplicates: string[] = [];
+  const duplicates = new Set<string>();
   for (const { id, number } of ids) {
     checkDeviceId(id, ` in ${source} line ${number}`);
     if (seen.has(id)) {
-      if (!duplicates.includes(id)) duplicates.push(id);
+      duplicates.add(id);
       continue;
     }
     seen.add(id);
     devices.push(id);
   }
   if (devices.length === 0) throw new UsageError(`${source} lists no devices`);
-  return { devices, duplicates };
+  return { devices, duplicates: [...duplicates] };
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createECDH, createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
 import { publicKeyFromJwk, scalarFromJwk } from '../core/keyEncoding';
@@ -64,9 +64,24 @@ export class SoftwareKey implements KeyProvider {
     return SoftwareKey.fromKeyObject(key, label);
   }
 
+  /**
+   * A new key from OpenSSL's ECDH, which hands over d and the public point directly.
+   * Not generateKeyPairSync + export({format: 'jwk'}): on Node 20 that pair deadlocks
+   * after a few thousand keys (reproduced without our code), which hung large
+   * `keys generate --devices` runs.
+   */
   static generate(label: string): SoftwareKey {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    return SoftwareKey.fromKeyObject(privateKey, label);
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    // getPrivateKey drops leading zero bytes; the scalar is 32 bytes wide.
+    const raw = ecdh.getPrivateKey();
+    const d = new Uint8Array(32);
+    d.set(raw, 32 - raw.length);
+    const xy = new Uint8Array(ecdh.getPublicKey().subarray(1));
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+    const key = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', d: b64(d), x: b64(xy.subarray(0, 32)), y: b64(xy.subarray(32)) }, format: 'jwk' });
+    rememberPublicKeyObject(xy, createPublicKey(key));
+    return new SoftwareKey(label, key, d, xy);
   }
 
   get isPrivate(): boolean {

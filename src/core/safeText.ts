@@ -1,0 +1,12 @@
+/**
+ * Text from a file or the command line as it may be shown in a message: control
+ * characters (terminal escape codes among them) written as \xNN or \uNNNN, and cut to
+ * `max` characters, so a hostile or corrupted value cannot drive the terminal or flood it.
+ */
+export function safeText(text: string, max = 80): string {
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > max ? `${escaped.slice(0, max)}… (${text.length} characters)` : escaped;
+}
