@@ -69,7 +69,7 @@ describe('pkcs11 provider (SoftHSM2)', () => {
   });
 
   test.each([
-    ['wrong PIN', uri('dev-1'), { NRFUTIL_PKCS11_PIN: '0000' }, /^Error: PKCS#11 login to token 'fleet' failed: wrong PIN \(CKR_PIN_INCORRECT\)\n$/],
+    ['wrong PIN', uri('dev-1'), { NRFUTIL_PKCS11_PIN: '0000' }, /^Error: PKCS#11 login to token 'fleet' failed: wrong PIN \(CKR_PIN_INCORRECT\); stopped after this one attempt\n$/],
     ['missing module', uri('dev-1'), { NRFUTIL_PKCS11_MODULE: '/nonexistent/libpkcs11.so' }, /^Error: PKCS#11 module \/nonexistent\/libpkcs11\.so does not exist/],
     ['missing object', uri('no-such-key'), {}, /^Error: No key object 'no-such-key' on token 'fleet'/],
     ['missing token', uri('dev-1', 'nope'), {}, /^Error: No token 'nope' in the PKCS#11 module/],

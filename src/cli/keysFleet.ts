@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomicFile';
-import { UsageError } from '../core/errors';
+import { FatalError, UsageError } from '../core/errors';
 import { KeyFormat, renderKey } from '../core/keyDisplay';
 import { deviceKeyPath } from '../plugins/deviceDir';
 import type { KeyProvider } from '../plugins/keyProvider';
@@ -60,6 +60,7 @@ export async function displayFleetKeys(
         writeFileAtomic(path.join(outDir, file), text);
         results.push({ device, status: 'ok', file });
       } catch (e) {
+        if (e instanceof FatalError) throw e;
         results.push(failure(device, e));
       }
     }

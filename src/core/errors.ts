@@ -19,3 +19,15 @@ export class UsageError extends NrfutilError {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * A failure that ends the whole command, not one device of a batch: a wrong or locked
+ * HSM PIN (a real token locks its PIN after a few failed logins, so a batch must not try
+ * again for every device).
+ */
+export class FatalError extends NrfutilError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FatalError';
+  }
+}

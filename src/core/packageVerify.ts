@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BOOTLOADER_LIMITS, BootloaderLimits, initCommandLimitProblems } from './bootloaderLimits';
+import { BOOTLOADER_LIMITS, BootloaderLimits, initCommandLimitProblems, NO_SIZE_LIMITS } from './bootloaderLimits';
 import type { PackageFiles } from './dfuPackage';
 import { DecodedInitPacket, FwType, FwTypeValue, SignatureType, ValidationType } from './initPacket';
 import { decodeInitPacket } from './initPacketDecoder';
@@ -137,4 +137,15 @@ export function verifyPackageFiles(files: PackageFiles, source: string, publicKe
   }
   const images = refs.map((ref) => verifyImage(ref, files, publicKey, limits));
   return { accepted: images.every((i) => i.problems.length === 0), problems: [], images };
+}
+
+/**
+ * True when every init packet in `files` carries a signature that verifies with
+ * `publicKey`. A signer checks its own output with this before writing: a key store
+ * whose public and private objects under one label are not a pair signs "successfully"
+ * with a key the device does not trust.
+ */
+export function signaturesMatchKey(files: PackageFiles, publicKey: PublicKeyXY): boolean {
+  const verdict = verifyPackageFiles(files, 'package', publicKey, NO_SIZE_LIMITS);
+  return verdict.problems.length === 0 && verdict.images.every((image) => image.signature === 'valid');
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PackagePlan } from '../core/dfuPackage';
-import { NrfutilError } from '../core/errors';
+import { FatalError, NrfutilError } from '../core/errors';
 import type { KeyProvider, KeyReference, ProviderContext } from '../plugins/keyProvider';
 import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { deviceKeyPath } from '../plugins/deviceDir';
@@ -53,6 +53,8 @@ async function runHere(devices: string[], input: BatchInput, onResult: (r: Devic
         opened.push(key);
         await writer.add(await buildDeviceFile(device, input.plan, key, input.options));
       } catch (e) {
+        // A wrong or locked PIN ends the batch: one failed login, never one per device.
+        if (e instanceof FatalError) throw e;
         onResult(failure(device, e));
       }
     }

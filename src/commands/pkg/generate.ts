@@ -6,10 +6,11 @@ import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
 import { writeFileAtomic } from '../../core/atomicFile';
-import { UsageError } from '../../core/errors';
+import { NrfutilError, UsageError } from '../../core/errors';
+import { signaturesMatchKey } from '../../core/packageVerify';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
 import { generateFleetPackages } from '../../cli/pkgFleet';
-import { PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
+import { PackageFiles, PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { buildZigbeeUpdate } from '../../core/zigbeePackage';
@@ -84,8 +85,14 @@ export default class PkgGenerate extends NrfCommand {
       for (const image of plan.images)
         for (const problem of initCommandLimitProblems(image.init, limitsFromFlags(flags)))
           process.stderr.write(`Warning: ${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.\n`);
+      const checkSignatures = async (files: PackageFiles) => {
+        if (key && !signaturesMatchKey(files, await key.publicKey()))
+          throw new NrfutilError(`the signature made with ${key.label} does not verify with its public key: the key store's public and private objects are not one pair`);
+        return files;
+      };
       if (zigbee) {
         const update = await buildZigbeeUpdate(spec, zigbee.options, signer);
+        await checkSignatures(update.files);
         const zip = await writePackageZip(update.files);
         writeFileAtomic(update.otaFileName, update.otaFile);
         try {
@@ -96,7 +103,7 @@ export default class PkgGenerate extends NrfCommand {
         }
         this.print(`Zigbee update created at ${update.otaFileName}\n`);
       } else {
-        writeFileAtomic(zipfile, await writePackageZip(await signPlan(plan, signer)));
+        writeFileAtomic(zipfile, await writePackageZip(await checkSignatures(await signPlan(plan, signer))));
       }
       this.print(`Zip created at ${zipfile}\n`);
     } finally {

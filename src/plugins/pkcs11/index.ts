@@ -88,12 +88,7 @@ export const pkcs11Provider: KeyProviderFactory = {
   },
   async generate(ref, ctx) {
     const { uri, session, label } = await sessionFor(ref, ctx);
-    try {
-      generateInToken(session, uri);
-    } catch (e) {
-      session.release();
-      throw e;
-    }
+    generateInToken(session, uri);
     return TokenKey.open(session, uri, label);
   },
 };

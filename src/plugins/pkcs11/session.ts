@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import * as pkcs11js from 'pkcs11js';
-import { NrfutilError } from '../../core/errors';
+import { FatalError, NrfutilError } from '../../core/errors';
 
 /** The CKR_… name of a PKCS#11 error, for one-line messages. */
 export function ckrName(e: unknown): string {
@@ -18,11 +18,15 @@ export interface TokenSession {
   readonly lib: pkcs11js.PKCS11;
   readonly handle: pkcs11js.Handle;
   readonly tokenLabel: string;
-  release(): void;
+
 }
 
 const modules = new Map<string, LoadedModule>();
-const sessions = new Map<string, { session: TokenSession; users: number }>();
+const sessions = new Map<string, { session: TokenSession; close: () => void }>();
+/** Tokens whose login failed in this process: never tried again (a real token locks its PIN). */
+const failedLogins = new Map<string, FatalError>();
+/** Results of C_Login that mean the PIN itself is wrong or unusable. */
+const PIN_FAILURES = new Set(['CKR_PIN_INCORRECT', 'CKR_PIN_LOCKED', 'CKR_PIN_INVALID', 'CKR_PIN_LEN_RANGE', 'CKR_PIN_EXPIRED']);
 
 function loadModule(modulePath: string): LoadedModule {
   const loaded = modules.get(modulePath);
@@ -74,17 +78,28 @@ function findSlot(lib: pkcs11js.PKCS11, selector: TokenSelector): { slot: pkcs11
   throw new NrfutilError(`No ${describe(selector)} in the PKCS#11 module; check the URI's token= (softhsm2-util --show-slots lists tokens)`);
 }
 
+/** Logs out of and closes every token session; the CLI calls it once, at exit. */
+export function closeAllTokenSessions(): void {
+  for (const [key, entry] of sessions) {
+    sessions.delete(key);
+    entry.close();
+  }
+}
+
+let closeAtExit = false;
+
 /**
  * Opens (or joins) the logged-in session for a token. `pin` is asked for only when a
- * new session has to log in, so a batch of thousands of keys logs in once.
+ * new session has to log in, and the session stays logged in until the process ends
+ * (or closeAllTokenSessions), so a batch of thousands of keys logs in once even when
+ * some of its keys are missing. A failed login is remembered and ends the command.
  */
 export async function openTokenSession(modulePath: string, selector: TokenSelector, pin: () => Promise<string>): Promise<TokenSession> {
   const key = `${modulePath}\0${selector.token ?? ''}\0${selector.serial ?? ''}`;
+  const failed = failedLogins.get(key);
+  if (failed) throw failed;
   const existing = sessions.get(key);
-  if (existing) {
-    existing.users++;
-    return existing.session;
-  }
+  if (existing) return existing.session;
   const module = loadModule(modulePath);
   module.users++;
   try {
@@ -97,29 +112,27 @@ export async function openTokenSession(modulePath: string, selector: TokenSelect
       module.lib.C_CloseSession(handle);
       const why = ckrName(e);
       if (why === 'CKR_USER_ALREADY_LOGGED_IN') throw e;
-      throw new NrfutilError(
-        why === 'CKR_PIN_INCORRECT' ? `PKCS#11 login to token '${label}' failed: wrong PIN (${why})` : `PKCS#11 login to token '${label}' failed (${why})`,
-      );
+      const wrongPin = why === 'CKR_PIN_INCORRECT' ? 'wrong PIN' : why === 'CKR_PIN_LOCKED' ? 'the PIN is locked' : 'the PIN was refused';
+      const error = new FatalError(`PKCS#11 login to token '${label}' failed: ${PIN_FAILURES.has(why) ? `${wrongPin} (${why}); stopped after this one attempt` : why}`);
+      failedLogins.set(key, error);
+      throw error;
     }
-    const session: TokenSession = {
-      lib: module.lib,
-      handle,
-      tokenLabel: label,
-      release() {
-        const entry = sessions.get(key);
-        if (!entry || --entry.users > 0) return;
-        sessions.delete(key);
-        try {
-          module.lib.C_Logout(handle);
-          module.lib.C_CloseSession(handle);
-        } catch {
-          // closing is best effort; the module is finalised next
-        }
-        module.users--;
-        unloadModule(modulePath);
-      },
+    if (!closeAtExit) {
+      closeAtExit = true;
+      process.once('exit', closeAllTokenSessions);
+    }
+    const session: TokenSession = { lib: module.lib, handle, tokenLabel: label };
+    const close = () => {
+      try {
+        module.lib.C_Logout(handle);
+        module.lib.C_CloseSession(handle);
+      } catch {
+        // closing is best effort; the module is finalised next
+      }
+      module.users--;
+      unloadModule(modulePath);
     };
-    sessions.set(key, { session, users: 1 });
+    sessions.set(key, { session, close });
     return session;
   } catch (e) {
     module.users--;

@@ -49,8 +49,6 @@ export function xyFromEcPoint(ecPoint: Buffer): Uint8Array {
 
 /** A P-256 key inside a token: it signs there and never leaves. */
 export class TokenKey implements KeyProvider {
-  private closed = false;
-
   private constructor(
     readonly label: string,
     private readonly session: TokenSession,
@@ -74,7 +72,6 @@ export class TokenKey implements KeyProvider {
       if (!(params.value as Buffer).equals(P256_EC_PARAMS)) throw new NrfutilError(`The ${what} is an EC key on another curve; nRF5 DFU needs P-256 (prime256v1)`);
       return new TokenKey(label, session, privateHandle, xyFromEcPoint(point.value as Buffer));
     } catch (e) {
-      session.release();
       if (e instanceof NrfutilError) throw e;
       throw new NrfutilError(`PKCS#11 error reading the ${what} (${ckrName(e)})`);
     }
@@ -99,9 +96,6 @@ export class TokenKey implements KeyProvider {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.session.release();
-  }
+  // No close(): the token's session is shared by every key of the command and closed
+  // once, at exit (session.ts), so a batch logs in once.
 }
