@@ -1,6 +1,7 @@
 import { Command } from '@oclif/core';
 import { loadConfig } from '../config';
 import { NrfutilError } from '../core/errors';
+import { redactSecrets } from '../core/safeText';
 
 /**
  * Every command's base: one `Error: …` line on stderr and nrfutil's exit codes
@@ -14,7 +15,7 @@ export abstract class NrfCommand extends Command {
   }
 
   protected print(text: string): void {
-    process.stdout.write(text);
+    process.stdout.write(redactSecrets(text));
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
@@ -29,7 +30,7 @@ export abstract class NrfCommand extends Command {
 
 /** Maps any thrown error to one line and an exit code. */
 export function describeError(err: Error & { exitCode?: number; oclif?: { exit?: number }; code?: string }): { message: string; exitCode: number } {
-  const firstLine = (s: string) => s.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  const firstLine = (s: string) => redactSecrets(s.split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error');
   if (err instanceof NrfutilError) return { message: firstLine(err.message), exitCode: err.exitCode };
   // oclif's own parse errors (missing/unknown/invalid flags and args) are usage errors
   const name = err.constructor?.name ?? '';

@@ -1,3 +1,4 @@
+import { redactSecrets } from '../core/safeText';
 import { Flags } from '@oclif/core';
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
@@ -36,7 +37,7 @@ export function providerContext(): ProviderContext {
     env: process.env,
     config: currentConfig() as Record<string, unknown>,
     promptSecret: process.stdin.isTTY ? promptSecret : undefined,
-    warn: (m) => process.stderr.write(`Warning: ${m}\n`),
+    warn: (m) => process.stderr.write(`Warning: ${redactSecrets(m)}\n`),
   };
 }
 

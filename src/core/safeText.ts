@@ -10,3 +10,14 @@ export function safeText(text: string, max = 80): string {
   });
   return escaped.length > max ? `${escaped.slice(0, max)}… (${text.length} characters)` : escaped;
 }
+
+/**
+ * Secrets that may ride inside text a user typed: a PKCS#11 URI's `pin-value` (any case,
+ * with `=` or a mistyped `:`), or a bare `pin=`/`passphrase=`. Their values become ***.
+ * Applied to every message, warning and JSON report the CLI prints.
+ */
+const SECRET_VALUE = /((?:pin-value|pin|passphrase|password)\s*[=:]\s*)[^&;\s'"]*/gi;
+
+export function redactSecrets(text: string): string {
+  return text.replace(SECRET_VALUE, '$1***');
+}

@@ -4,6 +4,7 @@ import { writeFileAtomicAsync } from '../core/atomicFile';
 import { PackagePlan, signPlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError } from '../core/errors';
+import { redactSecrets } from '../core/safeText';
 import { writePackageZip } from '../core/packageZip';
 import { isPlainAsciiName, storedZipImage } from '../core/storedZip';
 import { verifyPackageFiles } from '../core/packageVerify';
@@ -94,5 +95,5 @@ export class DeviceFileWriter {
 }
 
 export function failure(device: string, e: unknown): DeviceResult {
-  return { device, status: 'failed', error: (e as Error).message.split('\n')[0] };
+  return { device, status: 'failed', error: redactSecrets((e as Error).message.split('\n')[0]) };
 }

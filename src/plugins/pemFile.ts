@@ -5,6 +5,7 @@ import { publicKeyFromJwk, scalarFromJwk } from '../core/keyEncoding';
 import { rememberPublicKeyObject, signP256 } from '../core/signature';
 import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext } from './keyProvider';
 import { writeFileAtomic } from '../core/atomicFile';
+import { isPkcs11Uri } from './pkcs11/uri';
 
 /**
  * The common case, one unencrypted SEC1 or PKCS#8 block, read ~3x faster than the general
@@ -152,7 +153,7 @@ export async function writePrivateKeyPem(path: string, key: SoftwareKey): Promis
 
 export const pemFileProvider: KeyProviderFactory = {
   name: 'pem-file',
-  accepts: (ref: KeyReference) => ref.keyFile !== undefined && !ref.keyFile.startsWith('pkcs11:'),
+  accepts: (ref: KeyReference) => ref.keyFile !== undefined && !isPkcs11Uri(ref.keyFile),
   open: (ref, ctx) => openPemFile(ref.keyFile!, ctx),
   async generate(ref) {
     const key = SoftwareKey.generate(ref.keyFile!);

@@ -4,6 +4,7 @@ import { NrfCommand } from '../../cli/baseCommand';
 import { keyReference, providerContext } from '../../cli/keyOptions';
 import { readLine } from '../../cli/prompt';
 import { UsageError } from '../../core/errors';
+import { isPkcs11Uri } from '../../plugins/pkcs11/uri';
 import { publicKeyHex } from '../../core/keyEncoding';
 import { deviceKeyPath } from '../../plugins/deviceDir';
 import { generateKey } from '../../plugins/registry';
@@ -36,7 +37,7 @@ export default class KeysGenerate extends NrfCommand {
     const ref = keyReference({ 'key-file': args.key_file, 'key-dir': flags['key-dir'], device: flags.device });
     if (!ref) throw new UsageError("Missing argument 'KEY_FILE' (or --key-dir DIR --device ID).");
     const target = ref.keyFile ?? (ref.device !== undefined ? deviceKeyPath(ref.keyDir!, ref.device) : undefined);
-    if (target && !target.startsWith('pkcs11:') && fs.existsSync(target)) {
+    if (target && !isPkcs11Uri(target) && fs.existsSync(target)) {
       const answer = await readLine(`File found at ${target}. Do you want to overwrite the file?  [y/N]\n`);
       if (!['y', 'yes'].includes(answer.trim().toLowerCase())) {
         this.print('Key generation aborted.\n');
@@ -45,7 +46,7 @@ export default class KeysGenerate extends NrfCommand {
     }
     const provider = await generateKey(ref, providerContext());
     try {
-      if (target?.startsWith('pkcs11:')) {
+      if (target !== undefined && isPkcs11Uri(target)) {
         this.print(`Generated key pair in ${provider.label}\nPublic (verification) key pk:\n${publicKeyHex(await provider.publicKey())}\n`);
       } else {
         this.print(`Generated private key and stored it in: ${target}\n`);

@@ -4,7 +4,7 @@ import { NrfutilError, UsageError } from '../../core/errors';
 import type { KeyProviderFactory, KeyReference, ProviderContext } from '../keyProvider';
 import { ckrName, openTokenSession, TokenSession } from './session';
 import { describeObject, objectTemplate, P256_EC_PARAMS, TokenKey } from './tokenKey';
-import { parsePkcs11Uri, Pkcs11Uri, redactPkcs11Uri } from './uri';
+import { isPkcs11Uri, parsePkcs11Uri, Pkcs11Uri, redactPkcs11Uri } from './uri';
 
 interface Pkcs11Config {
   module?: string;
@@ -81,7 +81,7 @@ function generateInToken(session: TokenSession, uri: Pkcs11Uri): void {
 
 export const pkcs11Provider: KeyProviderFactory = {
   name: 'pkcs11',
-  accepts: (ref) => ref.keyFile !== undefined && ref.keyFile.toLowerCase().startsWith('pkcs11:'),
+  accepts: (ref) => ref.keyFile !== undefined && isPkcs11Uri(ref.keyFile),
   async open(ref, ctx) {
     const { uri, session, label } = await sessionFor(ref, ctx);
     return TokenKey.open(session, uri, label);

@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors';
+import { redactSecrets, safeText } from '../../core/safeText';
 
 /** The parts of an RFC 7512 PKCS#11 URI that select a key and say how to reach it. */
 export interface Pkcs11Uri {
@@ -38,18 +39,24 @@ function attributes(part: string, separator: string, known: Set<string>, where: 
   for (const pair of part.split(separator)) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`Invalid PKCS#11 URI: '${pair}' is not name=value`);
+    // The pair itself is not echoed: a mistyped `pin-value:1234` holds the PIN.
+    if (eq <= 0) throw new UsageError(`Invalid PKCS#11 URI: the ${where} attribute '${safeText(redactSecrets(pair), 40)}' is not name=value`);
     const name = pair.slice(0, eq).toLowerCase();
-    if (!known.has(name)) throw new UsageError(`Invalid PKCS#11 URI: unknown ${where} attribute '${name}'`);
+    if (!known.has(name)) throw new UsageError(`Invalid PKCS#11 URI: unknown ${where} attribute '${safeText(name, 40)}'`);
     if (out.has(name)) throw new UsageError(`Invalid PKCS#11 URI: '${name}' given twice`);
     out.set(name, percentDecode(pair.slice(eq + 1), name));
   }
   return out;
 }
 
+/** RFC 7512 URI schemes are case-insensitive: `PKCS11:` is a PKCS#11 URI too. */
+export function isPkcs11Uri(text: string): boolean {
+  return /^pkcs11:/i.test(text);
+}
+
 /** Parses `pkcs11:token=…;object=…?module-path=…&pin-source=…`. Never echoes a PIN. */
 export function parsePkcs11Uri(uri: string): Pkcs11Uri {
-  if (!uri.toLowerCase().startsWith('pkcs11:')) throw new UsageError(`Not a PKCS#11 URI: must start with 'pkcs11:'`);
+  if (!isPkcs11Uri(uri)) throw new UsageError(`Not a PKCS#11 URI: must start with 'pkcs11:'`);
   const body = uri.slice('pkcs11:'.length);
   const q = body.indexOf('?');
   const path = attributes(q < 0 ? body : body.slice(0, q), ';', PATH_ATTRIBUTES, 'path');
@@ -71,5 +78,5 @@ export function parsePkcs11Uri(uri: string): Pkcs11Uri {
 
 /** The URI without its PIN, for messages and labels. */
 export function redactPkcs11Uri(uri: string): string {
-  return uri.replace(/([?&]pin-value=)[^&]*/i, '$1***');
+  return redactSecrets(uri);
 }

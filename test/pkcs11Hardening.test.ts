@@ -67,3 +67,23 @@ describe('one login per token per command', () => {
     expect(fs.existsSync(path.join(dir, 'mixed.zip'))).toBe(false);
   });
 });
+
+describe('PINs never reach the screen', () => {
+  test('an upper-case PKCS11: scheme is a PKCS#11 URI (RFC 7512), and its pin-value is redacted', () => {
+    const res = cliCountingLogins(['keys', 'generate', 'PKCS11:token=fleet;object=upper?pin-value=1234'], { NRFUTIL_PKCS11_PIN: undefined });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/^Generated key pair in PKCS11:token=fleet;object=upper\?pin-value=\*\*\*\n/);
+    expect(res.stdout + res.stderr).not.toMatch(/1234/);
+    expect(fs.existsSync(path.join(dir, 'PKCS11:token=fleet;object=upper?pin-value=1234'))).toBe(false);
+  });
+
+  test.each([
+    ['a mistyped pin-value:1234', 'pkcs11:token=fleet;object=x?pin-value:1234'],
+    ['an unknown attribute holding the PIN', 'pkcs11:token=fleet;object=x?pin=1234'],
+  ])('%s is not echoed in the error', (_, uri) => {
+    const res = cliCountingLogins(['pkg', 'generate', '--hw-version', '52', '--sd-req', '0xCA', '--application', 'app_nrf52.hex', '--application-version', '1', '--key-file', uri, 'x.zip']);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/^Error: Invalid PKCS#11 URI/);
+    expect(res.stderr).not.toMatch(/1234/);
+  });
+});
