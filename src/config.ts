@@ -1,4 +1,5 @@
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfig, defaultLoaders, Loader } from 'cosmiconfig';
+import { configSearchDirs, unsafeConfigReason } from './configSearch';
 import path from 'node:path';
 import { NrfutilError } from './core/errors';
 import type { KeyProviderFactory } from './plugins/keyProvider';
@@ -65,13 +66,27 @@ function factoryFrom(mod: unknown): KeyProviderFactory | undefined {
   return undefined;
 }
 
+/** cosmiconfig's loaders, each refusing a file that another user could have put there or changed. */
+function guardedLoaders(): Record<string, Loader> {
+  const guard =
+    (load: Loader): Loader =>
+    (filepath, content) => {
+      const reason = unsafeConfigReason(filepath);
+      if (reason) throw new NrfutilError(`Config ${filepath} was not loaded: ${reason}; a config file can run code (fix its owner or mode: chmod go-w)`);
+      return load(filepath, content);
+    };
+  return Object.fromEntries(Object.entries(defaultLoaders).map(([ext, load]) => [ext, guard(load)]));
+}
+
 /** Loads the config once per process and registers its plugins. */
 export async function loadConfig(cwd = process.cwd()): Promise<NrfutilConfig> {
-  const explorer = cosmiconfig('nrfutil', { searchStrategy: 'project' });
+  // Each directory on its own ('none'): cosmiconfig's own climb goes to / when there is no package.json.
+  const explorer = cosmiconfig('nrfutil', { searchStrategy: 'none', loaders: guardedLoaders() });
   let result;
   try {
-    result = await explorer.search(cwd);
+    for (const dir of configSearchDirs(cwd)) if ((result = await explorer.search(dir))) break;
   } catch (e) {
+    if (e instanceof NrfutilError) throw e;
     throw new NrfutilError(`Cannot read the nrfutil config: ${(e as Error).message.split('\n')[0]}`);
   }
   if (!result || result.isEmpty) {
