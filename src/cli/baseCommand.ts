@@ -2,6 +2,7 @@ import { Command } from '@oclif/core';
 import { loadConfig } from '../config';
 import { NrfutilError } from '../core/errors';
 import { redactSecrets } from '../core/safeText';
+import { installSignalHandlers } from '../node/temporaryFiles';
 
 /**
  * Every command's base: one `Error: …` line on stderr and nrfutil's exit codes
@@ -10,6 +11,7 @@ import { redactSecrets } from '../core/safeText';
 export abstract class NrfCommand extends Command {
   /** Every command reads the config file (and registers its key-provider plugins) first. */
   override async init(): Promise<void> {
+    installSignalHandlers();
     await super.init();
     await loadConfig();
   }

@@ -23,6 +23,8 @@ export async function generateFleetKeys(devicesFile: string, keyDir: string | un
     const key = await generateKey({ keyDir, device }, providerContext());
     await key.close?.();
     created.push(device);
+    // Key generation and writing are synchronous: let a pending Ctrl-C or SIGTERM be handled.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   print(`Created ${created.length} key${created.length === 1 ? '' : 's'} in ${keyDir}\n`);
   if (existing.size) print(`Left ${existing.size} existing key${existing.size === 1 ? '' : 's'} alone: ${[...existing].join(', ')}\n`);

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NrfutilError } from './errors';
+import { temporaryNameFor } from '../node/temporaryFiles';
 
-/** A temporary name beside the target, unique per process, thread and call. */
-let tmpCounter = 0;
-function temporaryNameFor(target: string): string {
-  const dir = path.dirname(path.resolve(target));
-  return path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.${++tmpCounter}.tmp`);
-}
 
 function missingDirectory(target: string): NrfutilError {
   return new NrfutilError(`${target}: directory ${path.dirname(target)} does not exist; create it first`);

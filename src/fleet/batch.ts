@@ -9,6 +9,7 @@ import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { deviceKeyPath } from '../plugins/deviceDir';
 import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
 import type { SoftwareWorkerInput } from './softwareWorker';
+import { onInterrupt, watchDirectory } from '../node/temporaryFiles';
 
 export interface BatchInput {
   plan: PackagePlan;
@@ -33,9 +34,15 @@ function softwareKeyPath(ref: KeyReference): string | undefined {
 function runWorker(input: SoftwareWorkerInput, onResult: (r: DeviceResult) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'softwareWorker.js'), { workerData: input });
+    // On Ctrl-C or SIGTERM the worker stops before its temporary files are swept.
+    const forget = onInterrupt(() => worker.terminate());
     worker.on('message', onResult);
     worker.on('error', reject);
-    worker.on('exit', (code) => (code === 0 ? resolve() : reject(new NrfutilError(`a signing worker stopped (exit ${code})`))));
+    worker.on('exit', (code) => {
+      forget();
+      if (code === 0) resolve();
+      else reject(new NrfutilError(`a signing worker stopped (exit ${code})`));
+    });
   });
 }
 
@@ -70,6 +77,7 @@ async function runHere(devices: string[], input: BatchInput, onResult: (r: Devic
  */
 export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
   fs.mkdirSync(input.options.outDir, { recursive: true });
+  watchDirectory(input.options.outDir);
   const byDevice = new Map<string, DeviceResult>();
   const collect = (r: DeviceResult) => {
     byDevice.set(r.device, r);
