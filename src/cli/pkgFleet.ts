@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/atomicFile';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
+import { expandDeviceTemplate } from '../core/deviceId';
 import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
@@ -46,6 +47,9 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   const plan = planPackage(spec);
   if (mode === 'dat') {
     if (plan.images.length !== 1) throw new UsageError('--dat-only makes one init packet per device: give a single image (e.g. --application only)');
+    const shared = plan.images[0].binName;
+    const clash = devices.find((d) => expandDeviceTemplate(nameTemplate, d) === shared);
+    if (clash !== undefined) throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' names device ${clash}'s init packet ${shared}, the shared firmware file`);
     fs.mkdirSync(outDir, { recursive: true });
     writeFileAtomic(path.join(outDir, plan.images[0].binName), plan.images[0].bin);
   }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
-import { FirmwareImage, loadFirmwareImage, packageBinName } from '../core/firmwareImage';
+import { FirmwareImage, LARGEST_HEX_FILE_BYTES, loadFirmwareImage, packageBinName } from '../core/firmwareImage';
 import { NamedImage, NO_SD_REQUIREMENT, PackageSpec } from '../core/dfuPackage';
 import { ValidationType, ValidationTypeValue } from '../core/initPacket';
 import { parseIntList, parseUint32, parseVersionString } from '../core/integers';
@@ -41,8 +41,12 @@ export interface PkgGenerateFlags {
 export function readFirmware(path: string, option: string): NamedImage {
   let contents: Buffer;
   try {
+    // Refused before it is read: a file far larger than any flash is not firmware.
+    const size = fs.statSync(path).size;
+    if (size > LARGEST_HEX_FILE_BYTES) throw new NrfutilError(`${path}: ${size} bytes, more than any nRF5 firmware file (at most ${LARGEST_HEX_FILE_BYTES}); is this the right file?`);
     contents = fs.readFileSync(path);
   } catch (e) {
+    if (e instanceof NrfutilError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`Invalid value for '${option}': File '${path}' does not exist.`);
     if (code === 'EISDIR') throw new UsageError(`Invalid value for '${option}': '${path}' is a directory.`);

@@ -14,22 +14,90 @@ function writeError(target: string, e: unknown): NrfutilError {
   return new NrfutilError(`Cannot write ${target} (${code ?? (e as Error).message})`);
 }
 
+/** A file written under a temporary name, waiting to be renamed into place (or dropped). */
+export interface PreparedFile {
+  commit(): void;
+  abort(): void;
+}
+
+/**
+ * The first half of an atomic write: the data in a temporary file beside the target.
+ * Files that belong together (a Zigbee OTA file and its package) are all prepared
+ * before any is renamed, so a failure leaves every existing file as it was.
+ */
+export function prepareFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): PreparedFile {
+  const dir = path.dirname(path.resolve(target));
+  if (!fs.existsSync(dir)) throw missingDirectory(target);
+  const tmp = temporaryNameFor(target);
+  const abort = () => fs.rmSync(tmp, { force: true });
+  try {
+    fs.writeFileSync(tmp, data, { mode, flag: 'wx' });
+    fs.chmodSync(tmp, mode); // the umask may have narrowed or widened it
+  } catch (e) {
+    abort();
+    throw writeError(target, e);
+  }
+  return {
+    abort,
+    commit() {
+      try {
+        fs.renameSync(tmp, target);
+      } catch (e) {
+        abort();
+        throw writeError(target, e);
+      }
+    },
+  };
+}
+
 /**
  * Writes a file so that it either appears complete or not at all: a temporary file
  * beside the target, then rename. A missing directory is a clear one-line error.
  */
 export function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): void {
-  const dir = path.dirname(path.resolve(target));
-  if (!fs.existsSync(dir)) throw missingDirectory(target);
-  const tmp = temporaryNameFor(target);
+  prepareFileAtomic(target, data, mode).commit();
+}
+
+/**
+ * Several files, all or none: every one is prepared before the first is renamed, and
+ * when a later rename fails the earlier targets get their previous contents back
+ * (kept as hard links until the last rename succeeded).
+ */
+export function writeFilesAtomic(files: readonly { target: string; data: string | Uint8Array }[]): void {
+  const prepared: PreparedFile[] = [];
+  const previous: (string | undefined)[] = [];
+  const dropPrevious = () => previous.forEach((p) => p && fs.rmSync(p, { force: true }));
   try {
-    fs.writeFileSync(tmp, data, { mode, flag: 'wx' });
-    fs.chmodSync(tmp, mode); // the umask may have narrowed or widened it
-    fs.renameSync(tmp, target);
+    for (const { target, data } of files) prepared.push(prepareFileAtomic(target, data));
+    for (const { target } of files) {
+      let keep: string | undefined = temporaryNameFor(target);
+      try {
+        fs.linkSync(target, keep);
+      } catch {
+        keep = undefined; // no previous file (or not a plain one): nothing to restore
+      }
+      previous.push(keep);
+    }
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw writeError(target, e);
+    prepared.forEach((p) => p.abort());
+    dropPrevious();
+    throw e;
   }
+  let committed = 0;
+  try {
+    for (; committed < prepared.length; committed++) prepared[committed].commit();
+  } catch (e) {
+    for (let i = 0; i < committed; i++) {
+      const keep = previous[i];
+      if (keep) fs.renameSync(keep, files[i].target);
+      else fs.rmSync(files[i].target, { force: true });
+      previous[i] = undefined;
+    }
+    prepared.slice(committed + 1).forEach((p) => p.abort());
+    dropPrevious();
+    throw e;
+  }
+  dropPrevious();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FirmwareImage, packageDatName } from './firmwareImage';
 import { BootValidation, encodeInitCommand, encodeInitPacket, FwType, FwTypeValue, HashType, InitCommand, ValidationType, ValidationTypeValue } from './initPacket';
+import { UsageError } from './errors';
 import { buildManifest, ManifestImageKind } from './manifest';
 import { pythonSetDifference, pythonSetOrder } from './pythonSetOrder';
 import { toLittleEndianHalves } from './signature';
@@ -166,7 +167,29 @@ export function planPackage(spec: PackageSpec): PackagePlan {
       ),
     );
   }
+  checkMemberNames(images);
   return { images };
+}
+
+/**
+ * Every member of the zip needs its own name. nrfutil derives them from the input file
+ * names, so an input without .hex/.bin (`fw`: firmware and init packet both `fw`), one
+ * called `manifest.json`, or two inputs with one base name would silently overwrite
+ * each other in the zip: a package missing its firmware, with exit 0.
+ */
+function checkMemberNames(images: PlannedImage[]): void {
+  const owners = new Map<string, string>([['manifest.json', 'the manifest']]);
+  for (const image of images) {
+    for (const [name, what] of [
+      [image.binName, `the ${image.kind} firmware`],
+      [image.datName, `the ${image.kind} init packet`],
+    ]) {
+      const other = owners.get(name);
+      if (other)
+        throw new UsageError(`Package member '${name}' would hold both ${other} and ${what}: give firmware files distinct names ending in .hex or .bin`);
+      owners.set(name, what);
+    }
+  }
 }
 
 /** Package member name → contents. */

@@ -1,3 +1,4 @@
+import { LARGEST_FLASH_BYTES } from './bootloaderLimits';
 import { NrfutilError } from './errors';
 import { parseIntelHex, Segment } from './intelHex';
 
@@ -6,6 +7,13 @@ const SD_MAGIC = 0x51b1e5db;
 /** Everything at or above this address is UICR/FICR, not firmware. */
 const UICR_START = 0x10000000;
 const MBR_PAGE_END = 0x1000;
+
+/**
+ * Intel HEX of a full 1 MiB flash in the usual 16-byte records is about 2.9 MB; 16 MiB
+ * leaves room for short records and extra sections and refuses what cannot be firmware
+ * before it is parsed.
+ */
+export const LARGEST_HEX_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface FirmwareImage {
   /** Normalised image bytes: what goes into the package's .bin. */
@@ -69,12 +77,18 @@ export function imageFromHexSegments(segments: Segment[], source: string): Firmw
   const start = Math.max(mbrEnd(segments), lowest);
   const kept = clip(firmware, start, UICR_START);
   if (kept.length === 0) throw new NrfutilError(`${source}: no firmware bytes after the MBR (empty image)`);
+  const end = Math.max(...kept.map((s) => s.address + s.data.length));
+  // Checked before the gaps are filled: two far-apart records would otherwise make an
+  // image of hundreds of megabytes.
+  if (end - start > LARGEST_FLASH_BYTES)
+    throw new NrfutilError(`${source}: the firmware spans 0x${start.toString(16)}..0x${end.toString(16)} (${end - start} bytes), more than the largest nRF5 flash (${LARGEST_FLASH_BYTES} bytes)`);
   return { bin: flatten(kept, start), startAddress: start };
 }
 
 /** A raw .bin: bytes from address 0, rounded up to a word with 0xFF. */
 export function imageFromBin(bytes: Uint8Array, source: string): FirmwareImage {
   if (bytes.length === 0) throw new NrfutilError(`${source}: the file is empty`);
+  if (bytes.length > LARGEST_FLASH_BYTES) throw new NrfutilError(`${source}: ${bytes.length} bytes, more than the largest nRF5 flash (${LARGEST_FLASH_BYTES} bytes)`);
   const bin = new Uint8Array(roundUp4(bytes.length)).fill(0xff);
   bin.set(bytes);
   return { bin, startAddress: 0 };
@@ -83,6 +97,8 @@ export function imageFromBin(bytes: Uint8Array, source: string): FirmwareImage {
 /** Firmware file contents → image; the file name decides .bin (raw) or Intel HEX. */
 export function loadFirmwareImage(fileName: string, contents: Uint8Array): FirmwareImage {
   if (fileName.toLowerCase().endsWith('.bin')) return imageFromBin(contents, fileName);
+  if (contents.length > LARGEST_HEX_FILE_BYTES)
+    throw new NrfutilError(`${fileName}: ${contents.length} bytes of Intel HEX, more than any nRF5 image needs (at most ${LARGEST_HEX_FILE_BYTES}); is this the right file?`);
   const text = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString('latin1');
   return imageFromHexSegments(parseIntelHex(text, fileName), fileName);
 }

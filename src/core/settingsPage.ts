@@ -1,3 +1,4 @@
+import { UsageError } from './errors';
 import { createHash } from 'node:crypto';
 import { crc32 } from './crc32';
 import { ValidationType, ValidationTypeValue } from './initPacket';
@@ -129,8 +130,21 @@ export async function buildSettingsPage(spec: SettingsPageSpec, sign?: SettingsS
   return page;
 }
 
-/** The page at its address and, unless disabled, the same bytes at the backup address. */
+const ADDRESS_SPACE = 0x1_0000_0000;
+const hex = (n: number) => `0x${n.toString(16).toUpperCase()}`;
+
+/**
+ * The page at its address and, unless disabled, the same bytes at the backup address.
+ * Both must lie inside the 32-bit address space: a page near the top would otherwise
+ * wrap to address 0 in the HEX file, and a backup below address 0 wrap to the top.
+ */
 export function settingsSegments(page: Uint8Array, address: number, backupAddress?: number): Segment[] {
+  if (address + page.length > ADDRESS_SPACE)
+    throw new UsageError(`Invalid value for '--start-address': ${hex(address)} leaves no room for the ${page.length}-byte settings page below 4 GiB`);
+  if (backupAddress !== undefined && (backupAddress < 0 || backupAddress + page.length > ADDRESS_SPACE))
+    throw new UsageError(
+      `The backup page would start at ${backupAddress < 0 ? `-${hex(-backupAddress)}` : hex(backupAddress)}, outside the address space (it goes ${hex(DEFAULT_BACKUP_OFFSET)} below the settings page): give --backup-address or --no-backup`,
+    );
   const segments: Segment[] = [{ address, data: page }];
   if (backupAddress !== undefined) segments.push({ address: backupAddress, data: page });
   return segments.sort((a, b) => a.address - b.address);

@@ -5,7 +5,7 @@ import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
-import { writeFileAtomic } from '../../core/atomicFile';
+import { writeFileAtomic, writeFilesAtomic } from '../../core/atomicFile';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { signaturesMatchKey } from '../../core/packageVerify';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
@@ -16,7 +16,6 @@ import { writePackageZip } from '../../core/packageZip';
 import { buildZigbeeUpdate } from '../../core/zigbeePackage';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
-import fs from 'node:fs';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 
@@ -93,14 +92,11 @@ export default class PkgGenerate extends NrfCommand {
       if (zigbee) {
         const update = await buildZigbeeUpdate(spec, zigbee.options, signer);
         await checkSignatures(update.files);
-        const zip = await writePackageZip(update.files);
-        writeFileAtomic(update.otaFileName, update.otaFile);
-        try {
-          writeFileAtomic(zipfile, zip);
-        } catch (e) {
-          fs.rmSync(update.otaFileName, { force: true }); // both files or neither
-          throw e;
-        }
+        // Both files or neither, and an existing file of either name stays as it was on failure.
+        writeFilesAtomic([
+          { target: update.otaFileName, data: update.otaFile },
+          { target: zipfile, data: await writePackageZip(update.files) },
+        ]);
         this.print(`Zigbee update created at ${update.otaFileName}\n`);
       } else {
         writeFileAtomic(zipfile, await writePackageZip(await checkSignatures(await signPlan(plan, signer))));
