@@ -16,7 +16,9 @@ async function main() {
     process.exitCode = 2;
     return;
   }
-  await run(argv, require.main.filename);
+  // No oclif user plugins (key-provider plugins come from the config file): without this an
+  // unreadable ~/.local/share adds a Node warning to every command.
+  await run(argv, { root: require.main.filename, userPlugins: false });
   await flush();
 }
 

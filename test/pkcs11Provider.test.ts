@@ -41,7 +41,7 @@ describe('pkcs11 provider (SoftHSM2)', () => {
   test('keys generate refuses an object that exists', () => {
     const res = cli(['keys', 'generate', uri('dev-1')]);
     expect(res.status).toBe(1);
-    expect(res.stderr).toBe("Error: The object 'dev-1' on token 'fleet' already exists; choose another object= or delete it first\n");
+    expect(res.stderr).toBe("Error: The object 'dev-1' on token 'fleet' already exists (a key object with this label or id is on the token); choose another object= or delete it first\n");
   });
 
   test('a package signed in the token verifies with the token public key and not with another key', async () => {

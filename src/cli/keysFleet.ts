@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomicFile';
+import { ensureDirectory, writeFileAtomic } from '../core/atomicFile';
 import { FatalError, UsageError } from '../core/errors';
 import { KeyFormat, renderKey } from '../core/keyDisplay';
 import { deviceKeyPath } from '../plugins/deviceDir';
@@ -16,7 +16,7 @@ export async function generateFleetKeys(devicesFile: string, keyDir: string | un
   if (!keyDir) throw new UsageError('keys generate --devices needs --key-dir DIR');
   const { devices, duplicates } = readDeviceList(devicesFile);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${devicesFile}\n`);
-  fs.mkdirSync(keyDir, { recursive: true });
+  ensureDirectory(keyDir, '--key-dir');
   const existing = new Set(devices.filter((d) => fs.existsSync(deviceKeyPath(keyDir, d))));
   const created: string[] = [];
   for (const device of devices.filter((d) => !existing.has(d))) {
@@ -47,7 +47,7 @@ export async function displayFleetKeys(
   if (!outDir) throw new UsageError('keys display --devices needs --out-dir DIR');
   const keyFor = perDeviceKey(flags);
   const { devices } = readDeviceList(flags.devices);
-  fs.mkdirSync(outDir, { recursive: true });
+  ensureDirectory(outDir, '--out-dir');
   const results: DeviceResult[] = [];
   const now = new Date();
   // Keys stay open to the end: HSM keys then share one logged-in session.

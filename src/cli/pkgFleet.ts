@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomicFile';
+import { ensureDirectory, writeFileAtomic } from '../core/atomicFile';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
 import { expandDeviceTemplate } from '../core/deviceId';
@@ -50,7 +49,7 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
     const shared = plan.images[0].binName;
     const clash = devices.find((d) => expandDeviceTemplate(nameTemplate, d) === shared);
     if (clash !== undefined) throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' names device ${clash}'s init packet ${shared}, the shared firmware file`);
-    fs.mkdirSync(outDir, { recursive: true });
+    ensureDirectory(outDir, '--out-dir');
     writeFileAtomic(path.join(outDir, plan.images[0].binName), plan.images[0].bin);
   }
   const progress = progressBar(devices.length);

@@ -1,4 +1,5 @@
 import readline from 'node:readline';
+import { NrfutilError } from '../core/errors';
 
 /** Reads one line from stdin (nrfutil's y/N questions); '' at end of input. */
 export function readLine(question: string): Promise<string> {
@@ -26,18 +27,27 @@ export function promptSecret(question: string): Promise<string> {
     stdin.setRawMode(true);
     stdin.resume();
     let secret = '';
+    const done = () => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+    };
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stderr.write('\n');
+          done();
           return resolve(secret);
         }
+        // Raw mode turns Ctrl-C and Ctrl-D into characters: give them their usual meaning.
         if (ch === '\u0003') {
-          stdin.setRawMode(false);
-          return reject(new Error('interrupted'));
+          done();
+          process.kill(process.pid, 'SIGINT');
+          return reject(new NrfutilError('interrupted'));
+        }
+        if (ch === '\u0004') {
+          done();
+          return reject(new NrfutilError('No secret given (end of input at the prompt)'));
         }
         if (ch === '\u007f') secret = secret.slice(0, -1);
         else secret += ch;

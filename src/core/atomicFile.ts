@@ -8,10 +8,40 @@ function missingDirectory(target: string): NrfutilError {
   return new NrfutilError(`${target}: directory ${path.dirname(target)} does not exist; create it first`);
 }
 
+/** One sentence naming the file, never the temporary name or raw errno text. */
 function writeError(target: string, e: unknown): NrfutilError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return missingDirectory(target);
-  return new NrfutilError(`Cannot write ${target} (${code ?? (e as Error).message})`);
+  const dir = path.dirname(target);
+  switch (code) {
+    case 'ENOENT':
+      return missingDirectory(target);
+    case 'ENOTDIR':
+      return new NrfutilError(`Cannot write ${target}: ${dir} is not a directory`);
+    case 'EISDIR':
+      return new NrfutilError(`Cannot write ${target}: it is a directory; give a file name`);
+    case 'EACCES':
+    case 'EPERM':
+      return new NrfutilError(`Cannot write ${target}: permission denied`);
+    case 'EROFS':
+      return new NrfutilError(`Cannot write ${target}: the file system is read-only`);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new NrfutilError(`Cannot write ${target}: no space left on the device`);
+    default:
+      return new NrfutilError(`Cannot write ${target} (${code ?? (e as Error).message})`);
+  }
+}
+
+/** Creates an output directory (and its parents); `option` names it in the one-line error. */
+export function ensureDirectory(dir: string, option: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new NrfutilError(`${option} ${dir}: a file of that name (or on its path) is in the way; give a directory`);
+    if (code === 'EACCES' || code === 'EPERM') throw new NrfutilError(`${option} ${dir}: permission denied`);
+    throw new NrfutilError(`${option} ${dir}: cannot create it (${code})`);
+  }
 }
 
 /** A file written under a temporary name, waiting to be renamed into place (or dropped). */
@@ -29,7 +59,13 @@ export function prepareFileAtomic(target: string, data: string | Uint8Array, mod
   const dir = path.dirname(path.resolve(target));
   if (!fs.existsSync(dir)) throw missingDirectory(target);
   const tmp = temporaryNameFor(target);
-  const abort = () => fs.rmSync(tmp, { force: true });
+  const abort = () => {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing was created there (e.g. the "directory" is a file)
+    }
+  };
   try {
     fs.writeFileSync(tmp, data, { mode, flag: 'wx' });
     fs.chmodSync(tmp, mode); // the umask may have narrowed or widened it
@@ -124,7 +160,7 @@ export async function writeFileAtomicAsync(target: string, chunks: readonly Uint
     await fs.promises.rename(tmp, target);
   } catch (e) {
     await file?.close().catch(() => undefined);
-    await fs.promises.rm(tmp, { force: true });
+    await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     throw writeError(target, e);
   }
 }

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PackagePlan } from '../core/dfuPackage';
 import { FatalError, NrfutilError } from '../core/errors';
+import { ensureDirectory } from '../core/atomicFile';
 import type { KeyProvider, KeyReference, ProviderContext } from '../plugins/keyProvider';
 import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { deviceKeyPath } from '../plugins/deviceDir';
@@ -76,7 +76,7 @@ async function runHere(devices: string[], input: BatchInput, onResult: (r: Devic
  * CPU-bound part); other providers run here in order. Results come back in list order.
  */
 export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
-  fs.mkdirSync(input.options.outDir, { recursive: true });
+  ensureDirectory(input.options.outDir, '--out-dir');
   watchDirectory(input.options.outDir);
   const byDevice = new Map<string, DeviceResult>();
   const collect = (r: DeviceResult) => {

@@ -3,7 +3,7 @@ import * as pkcs11js from 'pkcs11js';
 import { NrfutilError, UsageError } from '../../core/errors';
 import type { KeyProviderFactory, KeyReference, ProviderContext } from '../keyProvider';
 import { ckrName, openTokenSession, TokenSession } from './session';
-import { describeObject, objectTemplate, P256_EC_PARAMS, TokenKey } from './tokenKey';
+import { describeObject, P256_EC_PARAMS, TokenKey } from './tokenKey';
 import { isPkcs11Uri, parsePkcs11Uri, Pkcs11Uri, redactPkcs11Uri } from './uri';
 
 interface Pkcs11Config {
@@ -56,12 +56,17 @@ async function sessionFor(ref: KeyReference, ctx: ProviderContext): Promise<{ ur
 /** Creates a P-256 pair inside the token: private half sensitive and not extractable. */
 function generateInToken(session: TokenSession, uri: Pkcs11Uri): void {
   const what = describeObject(uri, session.tokenLabel);
-  const existing = objectTemplate(uri, pkcs11js.CKO_PRIVATE_KEY);
-  session.lib.C_FindObjectsInit(session.handle, existing);
-  const found = session.lib.C_FindObjects(session.handle, 1);
-  session.lib.C_FindObjectsFinal(session.handle);
-  if (found.length) throw new NrfutilError(`The ${what} already exists; choose another object= or delete it first`);
   const id = uri.id ?? Buffer.from(uri.object ?? '', 'utf8');
+  // Any object, public or private, under this label or id: a second pair under one label
+  // makes "which key signs" ambiguous (a token accepts duplicates without complaint).
+  const templates: pkcs11js.Template[] = [[{ type: pkcs11js.CKA_ID, value: id }]];
+  if (uri.object !== undefined) templates.push([{ type: pkcs11js.CKA_LABEL, value: uri.object }]);
+  for (const template of templates) {
+    session.lib.C_FindObjectsInit(session.handle, template);
+    const found = session.lib.C_FindObjects(session.handle, 1);
+    session.lib.C_FindObjectsFinal(session.handle);
+    if (found.length) throw new NrfutilError(`The ${what} already exists (a key object with this label or id is on the token); choose another object= or delete it first`);
+  }
   const common = [
     { type: pkcs11js.CKA_TOKEN, value: true },
     { type: pkcs11js.CKA_ID, value: id },
