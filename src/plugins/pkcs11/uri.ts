@@ -36,11 +36,13 @@ function percentDecode(value: string, attribute: string): Buffer {
 
 function attributes(part: string, separator: string, known: Set<string>, where: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
-  for (const pair of part.split(separator)) {
+  const pairs = part.split(separator);
+  for (const [index, pair] of pairs.entries()) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    // The pair itself is not echoed: a mistyped `pin-value:1234` holds the PIN.
-    if (eq <= 0) throw new UsageError(`Invalid PKCS#11 URI: the ${where} attribute '${safeText(redactSecrets(pair), 40)}' is not name=value`);
+    // A query pair is not echoed: a mistyped `pin-value:1234` or `pin-value1234` holds the PIN.
+    if (eq <= 0 && where === 'path') throw new UsageError(`Invalid PKCS#11 URI: '${safeText(pair, 40)}' is not name=value`);
+    if (eq <= 0) throw new UsageError(`Invalid PKCS#11 URI: query attribute ${index + 1} is not name=value (check the spelling of pin-value=, module-path=, …)`);
     const name = pair.slice(0, eq).toLowerCase();
     if (!known.has(name)) throw new UsageError(`Invalid PKCS#11 URI: unknown ${where} attribute '${safeText(name, 40)}'`);
     if (out.has(name)) throw new UsageError(`Invalid PKCS#11 URI: '${name}' given twice`);
