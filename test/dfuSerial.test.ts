@@ -14,14 +14,15 @@ const KEY_A = path.join(INPUTS, 'key_a.pem');
 const OTHER_KEY = path.join(INPUTS, 'debug_key.pem');
 const pkg = (name: string) => path.join(DFU_CORPUS, 'packages', name);
 
-async function update(simArgs: string[], serialArgs: string[], command = 'serial') {
+async function update(simArgs: string[], serialArgs: string[]) {
   const sim = await startSimulate(simArgs);
+  let result;
   try {
-    const result = await runCliAsync(['dfu', command, ...serialArgs, '-p', sim.port, '-cd', '0', '-t', '5']);
-    return { result, events: sim.events().slice(1), sim };
+    result = await runCliAsync(['dfu', 'serial', ...serialArgs, '-p', sim.port, '-cd', '0', '-t', '5']);
   } finally {
     await sim.stop();
   }
+  return { result, events: sim.events().slice(1), simulatorExit: await sim.exited };
 }
 
 /** The package with one byte of its application image changed, init packet untouched. */
@@ -44,7 +45,8 @@ describe('dfu serial against dfu simulate, through a real pseudo-terminal', () =
     ['a SoftDevice+bootloader+application with PRN 3', 'sdblapp.zip', '3', ['SOFTDEVICE_BOOTLOADER', 'APPLICATION']],
     ['a SoftDevice+bootloader+application with PRN 0', 'sdblapp.zip', '0', ['SOFTDEVICE_BOOTLOADER', 'APPLICATION']],
   ])('updates %s', async (_what, zip, prn, types) => {
-    const { result, events } = await update(['--key-file', KEY_A], ['-pkg', pkg(zip), '-prn', prn]);
+    const { result, events, simulatorExit } = await update(['--key-file', KEY_A], ['-pkg', pkg(zip), '-prn', prn]);
+    expect(simulatorExit).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('Device programmed.\n');
     expect(result.status).toBe(0);
@@ -80,8 +82,9 @@ describe('dfu serial against dfu simulate, through a real pseudo-terminal', () =
   });
 
   it('a device with another key rejects the init packet: INVALID_OBJECT, non-zero exit', async () => {
-    const { result, events } = await update(['--key-file', OTHER_KEY], ['-pkg', pkg('sdblapp.zip')]);
+    const { result, events, simulatorExit } = await update(['--key-file', OTHER_KEY], ['-pkg', pkg('sdblapp.zip')]);
     expect(result.status).toBe(1);
+    expect(simulatorExit).toBe(1); // the simulator's exit status tells CI an image was rejected
     expect(result.stderr).toMatch(/^Error: .*: the device rejected the softdevice_bootloader init packet: invalid object .*\(result 0x05 INVALID_OBJECT\)\n$/);
     expect(events).toEqual([expect.objectContaining({ type: 'SOFTDEVICE_BOOTLOADER', verdict: 'reject', code: 'INVALID_OBJECT' })]);
   });
