@@ -66,6 +66,22 @@ describe('dfu serial against dfu simulate, through a real pseudo-terminal', () =
     }
   });
 
+  it('plays a device of a fleet with its own key (--key-dir DIR --device ID)', async () => {
+    const keys = tempDir();
+    fs.copyFileSync(KEY_A, path.join(keys, 'dev-0042.pem'));
+    fs.copyFileSync(OTHER_KEY, path.join(keys, 'dev-0043.pem'));
+    const own = await update(['--key-dir', keys, '--device', 'dev-0042'], ['-pkg', pkg('app.zip')]);
+    expect([own.result.status, own.events.map((e) => e.verdict)]).toEqual([0, ['accept']]);
+    const other = await update(['--key-dir', keys, '--device', 'dev-0043'], ['-pkg', pkg('app.zip')]);
+    expect([other.result.status, other.events.map((e) => e.verdict)]).toEqual([1, ['reject']]);
+  });
+
+  it('dfu simulate without a key is a usage error', async () => {
+    const result = await runCliAsync(['dfu', 'simulate']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^Error: dfu simulate needs the public key the device trusts/);
+  });
+
   it('refuses a tampered image before sending it, and with --force the device rejects it: hash mismatch', async () => {
     const zip = await tamperedApp();
     const refused = await update(['--key-file', KEY_A], ['-pkg', zip]);
