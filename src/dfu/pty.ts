@@ -45,6 +45,8 @@ export interface Pty {
   /** Bytes the host wrote. */
   onData(listener: (bytes: Uint8Array) => void): void;
   write(bytes: Uint8Array): void;
+  /** Called once the relay has gone (after close(), or if it died). */
+  onExit(listener: () => void): void;
   close(): void;
 }
 
@@ -74,6 +76,7 @@ export function openPty(link?: string, python = process.env.NRFUTIL_PYTHON ?? 'p
           path: m[1],
           onData: (listener) => child.stdout!.on('data', (b: Buffer) => listener(new Uint8Array(b))),
           write: (bytes) => child.stdin!.write(Buffer.from(bytes)),
+          onExit: (listener) => child.on('exit', () => listener()),
           close: () => child.stdin!.end(),
         });
       }

@@ -3,6 +3,8 @@ import { openPty, Pty } from './pty';
 
 export interface RunningSimulator {
   path: string;
+  /** Resolves when the pseudo-terminal is gone (after stop(), or if its relay died). */
+  closed: Promise<void>;
   stop(): void;
 }
 
@@ -13,5 +15,6 @@ export async function startSimulator(device: SimulatedDevice, link: string | und
   pty.onData((bytes) => {
     for (const reply of target.receive(bytes)) pty.write(reply);
   });
-  return { path: pty.path, stop: () => pty.close() };
+  const closed = new Promise<void>((resolve) => pty.onExit(resolve));
+  return { path: pty.path, closed, stop: () => pty.close() };
 }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { NrfCommand } from '../../cli/baseCommand';
 import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, providerContext } from '../../cli/keyOptions';
-import { UsageError } from '../../core/errors';
+import { NrfutilError, UsageError } from '../../core/errors';
 import type { ImageVerdict } from '../../core/dfu/simulatedBootloader';
 import { parseUint32 } from '../../core/integers';
 import { openKeyProvider } from '../../plugins/registry';
@@ -69,7 +69,12 @@ export default class DfuSimulate extends NrfCommand {
       if (flags.images > 0 && seen >= flags.images) setTimeout(finish, LAST_REPLY_GRACE_MS);
     });
     this.print(flags.json ? JSON.stringify({ event: 'ready', port: sim.path, link: flags.link ?? null, key: key.label }) + '\n' : `${sim.path}\n`);
-    await finished;
+    let stopping = false;
+    const relayDied = sim.closed.then(() => {
+      if (!stopping) throw new NrfutilError(`The pseudo-terminal relay (python3) for ${sim.path} ended unexpectedly`);
+    });
+    await Promise.race([finished, relayDied]);
+    stopping = true;
     sim.stop();
     process.exitCode = rejected > 0 ? 1 : 0;
   }

@@ -70,6 +70,8 @@ export class DfuHost {
   private pingId = 0;
   private mtu = 0;
   private image?: DfuImage;
+  /** The object type of the last SELECT/CREATE: whether a failure concerns the init packet or the firmware. */
+  private objectType: number = ObjectType.COMMAND;
 
   constructor(private readonly opts: DfuHostOptions) {}
 
@@ -114,6 +116,7 @@ export class DfuHost {
     return this.frames.shift();
   }
 
+  /** What a failed request was about, for the error message. */
   private stage(op: number): string {
     const name = this.image?.name ?? 'image';
     if (op === Op.EXECUTE) return `the ${name} ${this.objectType === ObjectType.COMMAND ? 'init packet' : 'firmware'}`;
@@ -121,8 +124,6 @@ export class DfuHost {
       return `the ${name} ${this.objectType === ObjectType.COMMAND ? 'init packet' : 'firmware'} (${opName(op)})`;
     return `${opName(op)} for the ${name}`;
   }
-
-  private objectType: number = ObjectType.COMMAND;
 
   /** The reply to `op`; a failure reply becomes a DfuTargetError in words. */
   private async reply(op: number): Promise<Uint8Array> {
