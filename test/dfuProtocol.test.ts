@@ -119,6 +119,17 @@ describe('the simulated bootloader', () => {
     );
   });
 
+  it('never activates an image shorter than its init packet announces, and the host says so', async () => {
+    const verdicts: ImageVerdict[] = [];
+    const { host } = loopback(device(verdicts));
+    const short = firmware.subarray(0, 4096);
+    const image = { name: 'application', initPacket: await signed(initFor(firmware)), firmware: short, declaredSize: firmware.length };
+    await expect(host().sendImages([image])).rejects.toThrow(
+      'LOOP: the application image is 4096 bytes but its init packet announces 5000; the device keeps waiting for the rest and did not activate it',
+    );
+    expect(verdicts).toEqual([]);
+  });
+
   it('answers unknown requests and oversized objects with the SDK codes', () => {
     const target = device();
     expect(hex(target.handle(hexOf('42'))!)).toBe('60420b03');

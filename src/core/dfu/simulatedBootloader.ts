@@ -5,6 +5,7 @@ import { decodeInitPacket, DecodedInitPacket, FwType, HashType, OpCode, Signatur
 import type { PublicKeyXY } from '../signature';
 import { toLittleEndianHalves, verifyP256 } from '../signature';
 import { describeResult, encodeReply, ExtError, extErrorName, ObjectType, Op, readU16, readU32, Result, resultName, u16le, u32le } from './protocol';
+import { declaredImageSize } from './packageImages';
 import { slipEncode, SlipDecoder } from './slip';
 
 /** What the simulated device pretends to be. */
@@ -327,11 +328,7 @@ export class SimulatedBootloader {
 }
 
 function imageSize(packet: DecodedInitPacket): number {
-  const { type, sdSize, blSize, appSize } = packet.init;
-  if (type === FwType.SOFTDEVICE) return sdSize;
-  if (type === FwType.BOOTLOADER) return blSize;
-  if (type === FwType.SOFTDEVICE_BOOTLOADER) return sdSize + blSize;
-  return appSize;
+  return declaredImageSize(packet.init);
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

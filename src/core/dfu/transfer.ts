@@ -17,6 +17,8 @@ export interface DfuImage {
   name: string;
   initPacket: Uint8Array;
   firmware: Uint8Array;
+  /** The size its init packet announces, when known: a shorter image is never activated. */
+  declaredSize?: number;
 }
 
 export interface DfuHostOptions {
@@ -92,6 +94,11 @@ export class DfuHost {
       await this.sendInitPacket(image.initPacket);
       this.opts.log?.(`Sending ${image.name} firmware (${image.firmware.length} bytes)`);
       await this.sendFirmware(image.firmware);
+      // The device answers every EXECUTE with success until the announced size is reached.
+      if (image.declaredSize !== undefined && image.firmware.length < image.declaredSize)
+        throw new NrfutilError(
+          `${this.opts.portName}: the ${image.name} image is ${image.firmware.length} bytes but its init packet announces ${image.declaredSize}; the device keeps waiting for the rest and did not activate it`,
+        );
     } finally {
       const port = this.port;
       this.port = undefined;
