@@ -65,7 +65,7 @@ function checkSignature(packet: DecodedInitPacket, publicKey: PublicKeyXY): Imag
   return verifyP256(publicKey, packet.initBytes, toLittleEndianHalves(packet.signed.signature)) ? 'valid' : 'other-key';
 }
 
-function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: PublicKeyXY, limits: Readonly<BootloaderLimits>): ImageVerdict {
+function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: PublicKeyXY | undefined, limits: Readonly<BootloaderLimits>): ImageVerdict {
   const verdict: ImageVerdict = { kind: ref.kind, binFile: ref.binFile, datFile: ref.datFile, signature: 'unchecked', problems: [], warnings: [] };
   const escaping = [ref.binFile, ref.datFile].filter(isUnsafeMemberName);
   if (escaping.length) {
@@ -91,7 +91,7 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   if (!EXPECTED_TYPES[ref.kind].includes(init.type))
     verdict.problems.push(`${ref.datFile} is a ${TYPE_NAMES[init.type] ?? `type ${init.type}`} init packet, but the manifest lists it as ${ref.kind}`);
 
-  verdict.signature = checkSignature(packet, publicKey);
+  verdict.signature = publicKey ? checkSignature(packet, publicKey) : packet.signed ? 'unchecked' : 'unsigned';
   if (verdict.signature === 'unsigned') verdict.problems.push(`${ref.datFile} is unsigned; the secure bootloader rejects unsigned packages`);
   if (verdict.signature === 'other-key') verdict.problems.push(`${ref.datFile} is signed by another key (the signature does not verify with the given public key)`);
 
@@ -99,7 +99,7 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   const hash = Buffer.from(sha256Of(bin)).reverse();
   if (!Buffer.from(init.hash).equals(hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
   init.bootValidation.forEach((bv, i) => {
-    if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256) return;
+    if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256 || !publicKey) return;
     const ok = bv.bytes.length === 64 && verifyP256(publicKey, ecdsaCoverage(packet, bin, i), toLittleEndianHalves(bv.bytes));
     if (!ok) verdict.problems.push(`the ECDSA boot-validation signature in ${ref.datFile} does not verify with the given public key`);
   });
@@ -123,8 +123,11 @@ export async function verifyPackage(zip: Uint8Array, source: string, publicKey: 
 
 const rejected = (problem: string): PackageVerdict => ({ accepted: false, problems: [problem], images: [] });
 
-/** The same checks on a package's members in memory (a batch checks before it writes). */
-export function verifyPackageFiles(files: PackageFiles, source: string, publicKey: PublicKeyXY, limits: Readonly<BootloaderLimits> = BOOTLOADER_LIMITS): PackageVerdict {
+/**
+ * The same checks on a package's members in memory (a batch checks before it writes).
+ * Without a public key, the key-less ones only (`dfu serial` before it sends).
+ */
+export function verifyPackageFiles(files: PackageFiles, source: string, publicKey?: PublicKeyXY, limits: Readonly<BootloaderLimits> = BOOTLOADER_LIMITS): PackageVerdict {
   const unsafe = [...files.keys()].filter(isUnsafeMemberName);
   if (unsafe.length) return rejected(`${source}: member name ${unsafe[0]} escapes the archive`);
   const manifest = files.get('manifest.json');
