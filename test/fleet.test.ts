@@ -71,7 +71,7 @@ describe('fleet: pkg generate --devices with a key directory', () => {
     fs.mkdirSync(path.join(dir, 'blocked', 'dev-010.zip'), { recursive: true }); // a directory in the zip's place
     const res = runCli([...pkgArgs, '--devices', 'keyed.txt', '--key-dir', 'keys', '--out-dir', 'blocked'], { cwd: dir });
     expect(res.status).toBe(1);
-    expect(res.stdout).toBe(`48 of 49 packages written to blocked\ndev-010: FAILED: Cannot write ${path.join('blocked', 'dev-010.zip')} (EISDIR)\n`);
+    expect(res.stdout).toBe(`48 of 49 packages written to blocked\ndev-010: FAILED: Cannot write ${path.join('blocked', 'dev-010.zip')}: it is a directory; give a file name\n`);
     expect(fs.readdirSync(path.join(dir, 'blocked')).filter((f) => !f.endsWith('.zip'))).toEqual([]);
   });
 

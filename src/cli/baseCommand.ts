@@ -10,8 +10,11 @@ import { installSignalHandlers } from '../node/temporaryFiles';
  */
 export abstract class NrfCommand extends Command {
   /** Every command reads the config file (and registers its key-provider plugins) first. */
+  /** A command that ends on a signal by design (dfu simulate) handles signals itself. */
+  static handlesSignals = false;
+
   override async init(): Promise<void> {
-    installSignalHandlers();
+    if (!(this.constructor as typeof NrfCommand).handlesSignals) installSignalHandlers();
     await super.init();
     await loadConfig();
   }

@@ -16,6 +16,8 @@ function verdictLine(v: ImageVerdict): string {
 }
 
 export default class DfuSimulate extends NrfCommand {
+  // Ctrl-C or SIGTERM is how a simulator is stopped: it closes its pty and exits 0.
+  static override handlesSignals = true;
   static override summary = 'Play an nRF5 SDK secure serial DFU bootloader on a pseudo-terminal, to test updates without hardware.';
   static override description = [
     'Opens a pseudo-terminal and prints its path (first line of output), then answers serial DFU as the bootloader does:',
