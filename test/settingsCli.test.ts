@@ -68,7 +68,7 @@ describe('settings display', () => {
     expectOneLineError(res, 2, /Failed to parse .hex file: Bad access at 0xFF000/);
   });
 
-  test('a page with a bad CRC is not a page: nrfutil's probe messages, exit 2', () => {
+  test('a page with a bad CRC is not a page: the probe messages of nrfutil, exit 2', () => {
     const dir = tempDirWith('app_nrf52.hex');
     expect(runCli([...base, '--no-backup', 'settings.hex'], { cwd: dir }).status).toBe(0);
     const file = path.join(dir, 'settings.hex');
