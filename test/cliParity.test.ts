@@ -12,6 +12,11 @@ describe('click-style usage errors', () => {
     expect(runCli(['keys', 'display', '--key', 'pk', 'key_a.pem'], { cwd: dir })).toMatchObject({ status: 2, stderr: "Error: Missing option '--format'.\n" });
   });
 
+  test('a missing argument is named as click names it: exit 2', () => {
+    expect(runCli(['pkg', 'display'], { cwd: tempDirWith() })).toMatchObject({ status: 2, stderr: "Error: Missing argument 'ZIP_FILE'.\n" });
+    expect(runCli(['settings', 'display'], { cwd: tempDirWith() })).toMatchObject({ status: 2, stderr: "Error: Missing argument 'HEX_FILE'.\n" });
+  });
+
   test('an unknown option suggests the closest spellings, as click does', () => {
     const res = runCli(['pkg', 'generate', '--aplication', 'app.hex', 'x.zip'], { cwd: tempDirWith() });
     expect(res.status).toBe(2);

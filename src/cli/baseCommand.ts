@@ -52,6 +52,8 @@ export function describeError(
   const plain = String(err.message).replace(/\x1b\[[0-9;]*m/g, '');
   const missing = /Missing required flag (\S+)/.exec(plain);
   if (missing) return { message: `Missing option '--${missing[1]}'.`, exitCode: 2 };
+  const missingArg = /^Missing \d+ required args?:\n(\S+)/.exec(plain);
+  if (missingArg) return { message: `Missing argument '${missingArg[1].toUpperCase()}'.`, exitCode: 2 };
   if (name === 'NonExistentFlagsError' && err.flags?.length) return { message: noSuchOptionMessage(err.flags[0], longOptions), exitCode: 2 };
   // oclif's other parse errors (unknown/invalid flags and args) are usage errors
   if (/Parse|Args|Flag|Option|NonExistent|Unexpected|Validation/.test(name) || err.oclif?.exit === 2)
