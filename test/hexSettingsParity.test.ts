@@ -70,6 +70,12 @@ describe('Intel HEX output is laid out as python intelhex writes it', () => {
 describe('settings generate prints what nrfutil prints', () => {
   const base = ['settings', 'generate', '--family', 'NRF52', '--bootloader-version', '1', '--bl-settings-version', '2'];
 
+  test('a missing --key-file or --softdevice is a usage error before any note, as click checks paths first', () => {
+    const res = runCli([...base, '--key-file', 'nothere.pem', 's.hex'], { cwd: tempDirWith() });
+    expect(res).toMatchObject({ status: 2, stdout: '', stderr: "Error: Invalid value for '--key-file': File 'nothere.pem' does not exist.\n" });
+    expect(runCli([...base, '--softdevice', 'sd.hex', 's.hex'], { cwd: tempDirWith() })).toMatchObject({ status: 2, stdout: '' });
+  });
+
   test('the default-offset warning also comes with --no-backup', () => {
     const res = runCli([...base, '--start-address', '0x7E000', '--no-backup', 's.hex'], { cwd: tempDirWith() });
     expect(res.status).toBe(0);

@@ -1,5 +1,7 @@
 import { Args, Flags } from '@oclif/core';
+import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
+import { factoryFor } from '../../plugins/registry';
 import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOptions';
@@ -43,6 +45,10 @@ export default class SettingsGenerate extends NrfCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SettingsGenerate);
     const ref = keyReference(flags);
+    // click checks these paths (exists=True) before nrfutil's own checks run
+    const keyIsFile = ref?.keyFile !== undefined && factoryFor(ref).name === 'pem-file';
+    for (const [option, file] of [['--softdevice', flags.softdevice], ['--key-file', keyIsFile ? flags['key-file'] : undefined]] as const)
+      if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`Invalid value for '${option}': File '${file}' does not exist.`);
     validateBeforeKey(flags, ref !== undefined, (text) => this.print(text));
     let key: SigningKeyProvider | undefined;
     try {
