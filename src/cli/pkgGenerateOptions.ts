@@ -76,7 +76,8 @@ export interface ValidatedPkgOptions {
 
 /**
  * nrfutil 6.1.7's checks on `pkg generate` options, in its order, with its messages
- * (all usage errors, exit 2). `note` receives what nrfutil prints on stdout along the
+ * (usage errors, exit 2, except a bad --sd-req/--sd-id element: exit 1, as nrfutil,
+ * which parses those lists last). `note` receives what nrfutil prints on stdout along the
  * way (the version warning, the debug-mode banner), in the same order. Firmware files
  * are read after these pass.
  */
