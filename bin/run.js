@@ -4,7 +4,7 @@
 // here because oclif parses flags per command.
 const { run, flush } = require('@oclif/core');
 const { stripGlobalOptions, GlobalUsageError } = require('../dist/cli/globalOptions');
-const { describeError } = require('../dist/cli/baseCommand');
+const { describeTopLevelError } = require('../dist/cli/baseCommand');
 
 async function main() {
   let argv;
@@ -22,10 +22,10 @@ async function main() {
   await flush();
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   // Errors outside a command (unknown command, help): one line, nrfutil's exit codes.
   if (err && err.oclif && err.oclif.exit === 0) return;
-  const { message, exitCode } = describeError(err);
+  const { message, exitCode } = await describeTopLevelError(err, require.main.filename);
   process.stderr.write(`Error: ${message}\n`);
   process.exitCode = exitCode === 127 ? 2 : exitCode;
 });

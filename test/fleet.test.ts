@@ -35,8 +35,8 @@ describe('fleet: pkg generate --devices with a key directory', () => {
   test('a device without a key: one line in the report, no zip, exit 1; the rest are written', () => {
     expect(batch.status).toBe(1);
     const report = JSON.parse(batch.stdout);
-    expect(report.devices).toHaveLength(50);
-    expect(report.devices.filter((d: { status: string }) => d.status === 'failed')).toEqual([
+    expect(report).toHaveLength(50);
+    expect(report.filter((d: { status: string }) => d.status === 'failed')).toEqual([
       { device: 'dev-049', status: 'failed', error: `No key for device dev-049: ${path.join('keys', 'dev-049.pem')} does not exist` },
     ]);
     expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(ids.slice(0, 49).map((id) => `${id}.zip`));
@@ -49,7 +49,8 @@ describe('fleet: pkg generate --devices with a key directory', () => {
       const zip = fs.readFileSync(path.join(dir, 'out', `${ids[i]}.zip`));
       expect((await verifyPackage(zip, ids[i], await keyOf(dir, ids[i]).publicKey())).accepted).toBe(true);
       expect((await verifyPackage(zip, ids[i], await keyOf(dir, ids[(i + 1) % 49]).publicKey())).accepted).toBe(false);
-      expect(report.devices[i].sha256).toBe(require('node:crypto').createHash('sha256').update(zip).digest('hex'));
+      // the README's record: device, file (the path under --out-dir as given), sha256, status
+      expect(report[i]).toEqual({ device: ids[i], file: path.join('out', `${ids[i]}.zip`), sha256: require('node:crypto').createHash('sha256').update(zip).digest('hex'), status: 'ok' });
     }
   });
 

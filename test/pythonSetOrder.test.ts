@@ -29,3 +29,15 @@ describe('against orders recorded from CPython 3.11', () => {
     expect(pythonSetOrder(input as number[])).toEqual(order);
   });
 });
+
+describe('set difference against CPython 3.11', () => {
+  test('a left set more than 4x bigger is copied, then the right set discarded from the copy', () => {
+    // list(set([16,2,32,256,8,128,24,1]) - set([8])) in CPython
+    expect(pythonSetDifference([16, 2, 32, 256, 8, 128, 24, 1], [8])).toEqual([256, 32, 2, 128, 1, 16, 24]);
+  });
+  // test/fixtures/python-set-differences.json: 300 random [a, b, list(set(a) - set(b))], both paths
+  const recorded: [number[], number[], number[]][] = require('./fixtures/python-set-differences.json');
+  test.each(recorded.map(([a, b, order], i) => [i, a, b, order]))('case %i', (_i, a, b, order) => {
+    expect(pythonSetDifference(a as number[], b as number[])).toEqual(order);
+  });
+});

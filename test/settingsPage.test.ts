@@ -72,13 +72,22 @@ describe('settings page layout', () => {
     expect(backupOverlapsPage(page, 0x7f000, 0x7e000)).toBe(false);
   });
 
-  test('a corrupted page is refused with its CRCs named', async () => {
+  test('a page whose CRC does not match falls through to the next address, as nrfutil', async () => {
     const page = await buildSettingsPage({ version: 2, applicationVersion: 5, bootloaderVersion: 1 });
     const broken = Uint8Array.from(page);
     broken[Offset.APP_VERSION] ^= 1;
-    expect(() => findSettings([{ address: 0x7f000, data: broken }], 's.hex', () => undefined)).toThrow(/has CRC 0x[0-9A-F]{8} but its bytes give/);
+    const notes: string[] = [];
+    expect(() => findSettings([{ address: 0x7f000, data: broken }], 's.hex', (n) => notes.push(n))).toThrow(/Failed to parse \.hex file: Bad access at 0xFF000/);
+    expect(notes).toEqual([expect.stringMatching(/^CRC32 mismtach: flash: 0x[0-9a-f]+ calculated: 0x[0-9a-f]+\n$/)]);
+  });
+
+  test('a bad boot-validation CRC is only a warning: nrfutil does not check it', async () => {
+    const page = await buildSettingsPage({ version: 2, applicationVersion: 5, bootloaderVersion: 1 });
     const brokenBv = Uint8Array.from(page);
     brokenBv[Offset.APP_VALIDATION_BYTES] ^= 1;
-    expect(() => findSettings([{ address: 0x7f000, data: brokenBv }], 's.hex', () => undefined)).toThrow(/boot-validation CRC/);
+    const warnings: string[] = [];
+    const view = findSettings([{ address: 0x7f000, data: brokenBv }], 's.hex', () => undefined, (w) => warnings.push(w));
+    expect(view.family).toBe('NRF52');
+    expect(warnings).toEqual([expect.stringMatching(/^Warning: s\.hex: .*boot-validation CRC/)]);
   });
 });

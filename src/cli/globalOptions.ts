@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { NrfutilError } from '../core/errors';
 
 /**
  * nrfutil's global options come before the command (`nrfutil -v -o log.txt pkg …`),
@@ -39,13 +40,40 @@ export function stripGlobalOptions(argv: string[]): string[] {
       rest.shift();
     } else break;
   }
+  if (globalOptions.logFile !== undefined) openLogFile(globalOptions.logFile);
   return rest;
 }
 
-/** Verbose logging: to the -o file when given, else stderr; silent unless -v. */
-export function log(message: string, level = 1): void {
-  if (globalOptions.verbosity < level) return;
-  const line = `${new Date().toISOString()} ${message}\n`;
+/** Like Python's logging.FileHandler: the file is created (appended to) at start-up. */
+function openLogFile(file: string): void {
+  try {
+    fs.closeSync(fs.openSync(file, 'a'));
+  } catch (e) {
+    throw new NrfutilError(`Cannot open the log file ${file} given to -o/--output (${(e as NodeJS.ErrnoException).code}); check that its directory exists`);
+  }
+}
+
+/** Python's logging levels, as nrfutil maps -v to them. */
+export const LogLevel = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 } as const;
+
+/** nrfutil: no -v → ERROR, -v → WARNING, -vv → INFO, -vvv and more → DEBUG. */
+function threshold(verbosity: number): number {
+  return [LogLevel.ERROR, LogLevel.WARNING, LogLevel.INFO][verbosity] ?? LogLevel.DEBUG;
+}
+
+/** logging's '%(asctime)s': local `YYYY-MM-DD HH:MM:SS,mmm`. */
+function asctime(now: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())},${p(now.getMilliseconds(), 3)}`;
+}
+
+/**
+ * A log record as nrfutil writes it ('%(asctime)s %(message)s'): on stderr and, with
+ * -o FILE, appended to FILE, when -v raised the level far enough. Never pass secrets.
+ */
+export function log(message: string, level: number = LogLevel.INFO): void {
+  if (level < threshold(globalOptions.verbosity)) return;
+  const line = `${asctime(new Date())} ${message}\n`;
+  process.stderr.write(line);
   if (globalOptions.logFile) fs.appendFileSync(globalOptions.logFile, line);
-  else process.stderr.write(line);
 }

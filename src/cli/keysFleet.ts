@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDirectory, writeFileAtomic } from '../core/atomicFile';
@@ -7,7 +8,7 @@ import { deviceKeyPath } from '../plugins/deviceDir';
 import type { KeyProvider } from '../plugins/keyProvider';
 import { generateKey, openKeyProvider } from '../plugins/registry';
 import { DeviceResult, failure } from '../fleet/deviceOutput';
-import { fleetSummary } from './pkgFleet';
+import { fleetJson, fleetSummary } from './pkgFleet';
 import { perDeviceKey, readDeviceList } from './deviceBatchOptions';
 import { providerContext } from './keyOptions';
 
@@ -60,7 +61,7 @@ export async function displayFleetKeys(
         const { text } = await renderKey(key, 'pk', format, now);
         const file = publicKeyFileName(format, device);
         writeFileAtomic(path.join(outDir, file), text);
-        results.push({ device, status: 'ok', file });
+        results.push({ device, status: 'ok', file, sha256: createHash('sha256').update(text).digest('hex') });
       } catch (e) {
         if (e instanceof FatalError) throw e;
         results.push(failure(device, e));
@@ -69,7 +70,7 @@ export async function displayFleetKeys(
   } finally {
     for (const key of opened) await key.close?.();
   }
-  if (flags.json) print(JSON.stringify({ outDir, devices: results }, null, 2) + '\n');
+  if (flags.json) print(fleetJson(results, outDir));
   else print(fleetSummary(results, outDir, 'public keys'));
   return results.every((r) => r.status === 'ok');
 }

@@ -29,6 +29,21 @@ export function fleetSummary(results: DeviceResult[], outDir: string, what: stri
 }
 
 /**
+ * `--json`: one record per device, `{device, file, sha256, status, error}`, the file as
+ * a path under --out-dir as the user gave it (what a script opens next).
+ */
+export function fleetJson(results: DeviceResult[], outDir: string): string {
+  const records = results.map(({ device, file, sha256, status, error }) => ({
+    device,
+    ...(file !== undefined ? { file: path.join(outDir, file) } : {}),
+    ...(sha256 !== undefined ? { sha256 } : {}),
+    status,
+    ...(error !== undefined ? { error } : {}),
+  }));
+  return JSON.stringify(records, null, 2) + '\n';
+}
+
+/**
  * `pkg generate --devices`: the firmware is read, normalised and hashed once (one plan);
  * each device gets its own signatures, checked with its public key before writing.
  */
@@ -55,7 +70,7 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   const progress = progressBar(devices.length);
   let done = 0;
   const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode, maxSdReq: limitsFromFlags(flags).sdReq }, ctx: providerContext(), onResult: () => progress(++done) });
-  if (flags.json) print(JSON.stringify({ outDir, shared: mode === 'dat' ? plan.images[0].binName : undefined, devices: results }, null, 2) + '\n');
+  if (flags.json) print(fleetJson(results, outDir));
   else print(fleetSummary(results, outDir, mode === 'zip' ? 'packages' : 'init packets'));
   return results.every((r) => r.status === 'ok');
 }

@@ -1,21 +1,27 @@
 import readline from 'node:readline';
 import { NrfutilError } from '../core/errors';
 
-/** Reads one line from stdin (nrfutil's y/N questions); '' at end of input. */
-export function readLine(question: string): Promise<string> {
-  process.stdout.write(question);
-  return new Promise((resolve) => {
-    const rl = readline.createInterface({ input: process.stdin, terminal: false });
-    let answered = false;
-    rl.once('line', (line) => {
-      answered = true;
-      rl.close();
-      resolve(line);
-    });
-    rl.once('close', () => {
-      if (!answered) resolve('');
-    });
-  });
+/**
+ * nrfutil's query_func: prints `question  [y/N]`, reads a line; y/yes → true, n/no or
+ * an empty line → false, anything else → `Please respond with y/n` and ask again.
+ * undefined at end of input (nrfutil then stops with click's `Aborted!`, exit 1).
+ */
+export async function askYesNo(question: string): Promise<boolean | undefined> {
+  const rl = readline.createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      process.stdout.write(`${question}  [y/N]\n`);
+      const next = await lines.next();
+      if (next.done) return undefined;
+      const choice = next.value.toLowerCase();
+      if (choice === '' || choice === 'n' || choice === 'no') return false;
+      if (choice === 'y' || choice === 'yes') return true;
+      process.stdout.write('Please respond with y/n\n');
+    }
+  } finally {
+    rl.close();
+  }
 }
 
 /** Asks for a secret on the TTY without echoing it. */

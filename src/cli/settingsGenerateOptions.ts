@@ -31,8 +31,6 @@ export interface SettingsGenerateOptions {
   appValidation: ReturnType<typeof bootValidationValue>;
   sdValidation: ReturnType<typeof bootValidationValue>;
   needsKey: boolean;
-  /** Lines nrfutil prints on stdout before writing. */
-  notes: string[];
 }
 
 export const BACKUP_NOTE =
@@ -40,35 +38,51 @@ export const BACKUP_NOTE =
   'This is only required for bootloaders from nRF5 SDK 15.1 and newer.\n' +
   'If you want to skip backup page generation, use --no-backup option.\n';
 
-/** Checks that nrfutil makes before it prints the backup note. */
-export function validateBeforeNote(flags: SettingsGenerateFlags, hasKey: boolean): void {
-  if (flags.application && flags['application-version'] === undefined && flags['application-version-string'] === undefined)
+/**
+ * nrfutil's checks up to where it loads the signing key, in its order, printing what it
+ * prints on stdout along the way (`note`): the both-versions warning, the backup note,
+ * the default-offset warning.
+ */
+export function validateBeforeKey(flags: SettingsGenerateFlags, hasKey: boolean, note: (text: string) => void): void {
+  if (flags['application-version-string']) {
+    parseVersionString(flags['application-version-string']);
+    // nrfutil tests the option's value for truth: `none` (a string) warns, 0 does not
+    if (flags['application-version'] !== undefined && parseUint32(flags['application-version'], '--application-version') !== 0)
+      note('Warning: When both application-version-string and application-version are provided, only the string will be used.\n');
+  }
+  if (flags.application && flags['application-version'] === undefined && !flags['application-version-string'])
     throw new UsageError('--application-version or --application-version-string required with application image.');
   if (flags['no-backup'] && flags['backup-address'] !== undefined)
     throw new UsageError('Invalid value for backup_address: Bootloader DFU settings backup page cannot be specified if backup is disabled.');
-  if (flags['app-boot-validation'] && !flags.application) throw new UsageError('--app-boot-validation given without --application.');
-  if (flags['sd-boot-validation'] && !flags.softdevice) throw new UsageError('--sd-boot-validation given without --softdevice.');
+  if (!flags['no-backup']) note(BACKUP_NOTE);
+  // nrfutil warns whenever --start-address comes without --backup-address, --no-backup or not
+  if (flags['start-address'] !== undefined && flags['backup-address'] === undefined)
+    note('WARNING: Using default offset in order to calculate bootloader settings backup page\n');
+  if (flags['bl-settings-version'] !== undefined && parseUint32(flags['bl-settings-version'], '--bl-settings-version') === 1 && (flags['app-boot-validation'] || flags['sd-boot-validation']))
+    throw new UsageError('Invalid value for bl_settings_version: Bootloader settings version 1 does not support boot validation.');
   const ecdsa = 'VALIDATE_ECDSA_P256_SHA256';
   if (!hasKey && (flags['app-boot-validation'] === ecdsa || flags['sd-boot-validation'] === ecdsa))
     throw new UsageError('VALIDATE_ECDSA_P256_SHA256 boot validation needs a signing key: add --key-file (or --key-dir/--device).');
 }
 
-/** The checks nrfutil makes after the note (so the note is printed first, as recorded). */
-export function validateAfterNote(flags: SettingsGenerateFlags): SettingsGenerateOptions {
+/** Whether nrfutil loads the key (and shows the debug-key banner): ECDSA boot validation. */
+export function settingsNeedKey(flags: SettingsGenerateFlags): boolean {
+  return flags['app-boot-validation'] === 'VALIDATE_ECDSA_P256_SHA256' || flags['sd-boot-validation'] === 'VALIDATE_ECDSA_P256_SHA256';
+}
+
+/** The checks nrfutil makes after loading the key, with its messages. */
+export function validateAfterKey(flags: SettingsGenerateFlags): SettingsGenerateOptions {
+  if (flags['app-boot-validation'] && !flags.application) throw new UsageError('--application hex file must be set when using --app_boot_validation');
+  if (flags['sd-boot-validation'] && !flags.softdevice) throw new UsageError('--softdevice hex file must be set when using --sd_boot_validation');
   const family = flags.family as SettingsFamily;
   const versionNumber = parseUint32(flags['bl-settings-version']!, '--bl-settings-version');
   if (versionNumber !== 1 && versionNumber !== 2)
     throw new NrfutilError(`Unknown bootloader settings version ${flags['bl-settings-version']}: use --bl-settings-version 1 or 2`);
   const version: SettingsVersion = versionNumber;
-  if (version === 1 && (flags['app-boot-validation'] || flags['sd-boot-validation']))
-    throw new UsageError('Invalid value for bl_settings_version: Bootloader settings version 1 does not support boot validation.');
 
   let applicationVersion = flags['application-version'] !== undefined ? parseUint32(flags['application-version'], '--application-version') : undefined;
-  if (flags['application-version-string'] !== undefined) applicationVersion = parseVersionString(flags['application-version-string']);
+  if (flags['application-version-string']) applicationVersion = parseVersionString(flags['application-version-string']);
   const address = (flags['start-address'] !== undefined ? parseUint32(flags['start-address'], '--start-address') : undefined) ?? SETTINGS_PAGE_ADDRESS[family];
-  const notes: string[] = [];
-  if (flags['start-address'] !== undefined && !flags['no-backup'] && flags['backup-address'] === undefined)
-    notes.push('WARNING: Using default offset in order to calculate bootloader settings backup page\n');
   const backupAddress = flags['no-backup']
     ? undefined
     : ((flags['backup-address'] !== undefined ? parseUint32(flags['backup-address'], '--backup-address') : undefined) ?? address - DEFAULT_BACKUP_OFFSET);
@@ -85,7 +99,6 @@ export function validateAfterNote(flags: SettingsGenerateFlags): SettingsGenerat
     backupAddress,
     appValidation,
     sdValidation,
-    notes,
     needsKey: appValidation === ValidationType.VALIDATE_ECDSA_P256_SHA256 || sdValidation === ValidationType.VALIDATE_ECDSA_P256_SHA256,
   };
 }

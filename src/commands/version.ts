@@ -1,4 +1,5 @@
 import { NrfCommand } from '../cli/baseCommand';
+import { log, LogLevel } from '../cli/globalOptions';
 
 /** nrfutil's version this tool reproduces, byte for byte. */
 export const REFERENCE_NRFUTIL_VERSION = '6.1.7';
@@ -10,5 +11,8 @@ export default class Version extends NrfCommand {
   async run(): Promise<void> {
     await this.parse(Version);
     this.print(`nrfutil version ${REFERENCE_NRFUTIL_VERSION} (nrfutil-ts ${this.config.version})\n`);
+    // the records nrfutil's version command logs (seen with -vv / -vvv)
+    log('PyPi URL: https://pypi.python.org/pypi/nrfutil', LogLevel.INFO);
+    log('GitHub URL: https://github.com/NordicSemiconductor/pc-nrfutil', LogLevel.DEBUG);
   }
 }

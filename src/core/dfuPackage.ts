@@ -159,7 +159,9 @@ export function planPackage(spec: PackageSpec): PackagePlan {
           bin: app,
           type: spec.externalApp ? FwType.EXTERNAL_APPLICATION : FwType.APPLICATION,
           fwVersion: spec.applicationVersion,
-          sdReq: softdevice && spec.sdId ? spec.sdId : spec.sdReq,
+          // nrfutil gives the application the --sd-id list whenever one is given (the
+          // SoftDevice it will run on), with or without a SoftDevice in the package
+          sdReq: spec.sdId ?? spec.sdReq,
           sizes: { appSize: app.length },
           validations: [{ type: spec.appBootValidation, covers: app }],
         },

@@ -94,18 +94,24 @@ export function imageFromBin(bytes: Uint8Array, source: string): FirmwareImage {
   return { bin, startAddress: 0 };
 }
 
-/** Firmware file contents → image; the file name decides .bin (raw) or Intel HEX. */
+/**
+ * Firmware file contents → image; the file name decides .bin (raw) or Intel HEX, case
+ * sensitively as nrfutil does (`APP.BIN` is read as Intel HEX).
+ */
 export function loadFirmwareImage(fileName: string, contents: Uint8Array): FirmwareImage {
-  if (fileName.toLowerCase().endsWith('.bin')) return imageFromBin(contents, fileName);
+  if (fileName.endsWith('.bin')) return imageFromBin(contents, fileName);
   if (contents.length > LARGEST_HEX_FILE_BYTES)
     throw new NrfutilError(`${fileName}: ${contents.length} bytes of Intel HEX, more than any nRF5 image needs (at most ${LARGEST_HEX_FILE_BYTES}); is this the right file?`);
   const text = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString('latin1');
   return imageFromHexSegments(parseIntelHex(text, fileName), fileName);
 }
 
-/** `fw/app.hex` → `app.bin`: every `.hex` in the base name becomes `.bin`, as nrfutil does. */
+/**
+ * `fw/app.hex` → `app.bin`: every `.hex` in the base name becomes `.bin`, as nrfutil
+ * does. The base name is POSIX's (os.path.basename): a backslash is part of the name.
+ */
 export function packageBinName(inputPath: string): string {
-  const base = inputPath.split(/[\\/]/).pop() ?? inputPath;
+  const base = inputPath.split('/').pop() ?? inputPath;
   return base.split('.hex').join('.bin');
 }
 

@@ -1,4 +1,4 @@
-import { UsageError } from './errors';
+import { NrfutilError, UsageError } from './errors';
 
 /**
  * nrfutil's integer options follow Python's int(x, 0) with one twist: a leading `0`
@@ -25,12 +25,24 @@ export function parseUint32(text: string, option: string): number | undefined {
   return value;
 }
 
-/** `--sd-req 0xCA,0x100`: one comma-separated list of integers. */
-export function parseIntList(text: string, option: string): number[] {
-  return text
-    .split(',')
-    .map((part) => parseUint32(part, option))
-    .filter((v): v is number => v !== undefined);
+/**
+ * `--sd-req 0xCA,0x100`: one comma-separated list of integers. Only the whole value
+ * `none` (exactly, lower case) means "not given" (undefined), as in nrfutil; `NONE`
+ * or a `none` element is not an integer. nrfutil parses these lists after its option
+ * checks and fails with an exception (exit 1), not a usage error.
+ */
+export function parseIntList(text: string, option: string): number[] | undefined {
+  if (text === 'none') return undefined;
+  return text.split(',').map((part) => {
+    const notInteger = () => new NrfutilError(`Invalid value for '${option}': ${part} is not a valid integer`);
+    if (part.trim().toLowerCase() === 'none') throw notInteger();
+    try {
+      return parseUint32(part, option)!;
+    } catch (e) {
+      if (e instanceof UsageError) throw new NrfutilError(e.message);
+      throw e;
+    }
+  });
 }
 
 /** `x.y.z` → x*10000 + y*100 + z, the packing nrfutil uses for version strings. */

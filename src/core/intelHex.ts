@@ -10,14 +10,20 @@ export interface Segment {
 }
 
 /**
- * Parses Intel HEX text into contiguous segments (sorted by address, overlapping
- * writes: the last one wins). `source` names the file in error messages.
+ * Parses Intel HEX text into contiguous segments, sorted by address. As strict as
+ * nrfutil's reader (python intelhex) where a file is corrupt or hand-edited: data
+ * written twice to one address, an 02/04 record with a non-zero address field, an EOF
+ * record with data, a start-address record that is not 4 bytes at address 0, or two of
+ * them are errors. Stricter in one way: the EOF record is required (a truncated file
+ * must not become a package). Lines end in LF, CRLF or CR. `source` names the file in
+ * error messages.
  */
 export function parseIntelHex(text: string, source: string): Segment[] {
   const memory = new Map<number, number>();
   let upper = 0; // from type 02 (segment << 4) or type 04 (linear << 16) records
   let sawEof = false;
-  const lines = text.split(/\r?\n/);
+  let sawStart = false;
+  const lines = text.split(/\r\n|\r|\n/);
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n].trim();
     if (line === '') continue;
@@ -36,24 +42,34 @@ export function parseIntelHex(text: string, source: string): Segment[] {
     const offset = (bytes[1] << 8) | bytes[2];
     const type = bytes[3];
     const data = bytes.subarray(4, 4 + count);
+    const hex8 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(8, '0')}`;
     switch (type) {
       case 0x00:
-        for (let i = 0; i < count; i++) memory.set(upper + offset + i, data[i]);
+        for (let i = 0; i < count; i++) {
+          const address = upper + offset + i;
+          if (memory.has(address)) throw new NrfutilError(`${where}: data overlap at address ${hex8(address)} (written twice); the file is corrupt`);
+          memory.set(address, data[i]);
+        }
         break;
       case 0x01:
+        if (count !== 0) throw new NrfutilError(`${where}: end-of-file record carries data; the file is corrupt`);
         sawEof = true;
         break;
       case 0x02:
-        if (count !== 2) throw new NrfutilError(`${where}: extended segment address record must have 2 data bytes`);
+        if (count !== 2 || offset !== 0) throw new NrfutilError(`${where}: extended segment address record must have 2 data bytes and address 0000`);
         upper = ((data[0] << 8) | data[1]) * 16;
         break;
       case 0x04:
-        if (count !== 2) throw new NrfutilError(`${where}: extended linear address record must have 2 data bytes`);
+        if (count !== 2 || offset !== 0) throw new NrfutilError(`${where}: extended linear address record must have 2 data bytes and address 0000`);
         upper = ((data[0] << 8) | data[1]) * 0x10000;
         break;
       case 0x03:
       case 0x05:
-        break; // start address: irrelevant to the image
+        // a start address is irrelevant to the image, but a malformed one means a damaged file
+        if (count !== 4 || offset !== 0) throw new NrfutilError(`${where}: start address record must have 4 data bytes and address 0000`);
+        if (sawStart) throw new NrfutilError(`${where}: a second start address record; the file is corrupt`);
+        sawStart = true;
+        break;
       default:
         throw new NrfutilError(`${where}: unknown record type 0x${type.toString(16).padStart(2, '0')}`);
     }
@@ -85,25 +101,32 @@ function record(type: number, offset: number, data: Uint8Array): string {
 }
 
 /**
- * Writes segments as Intel HEX the way nrfutil's IntelHex does: 16 data bytes a
- * record, a type-04 record whenever the upper 16 address bits change, `:00000001FF` last.
+ * Writes segments as Intel HEX the way python intelhex (nrfutil's writer) lays them
+ * out: each run of contiguous bytes in records of up to 16 bytes starting at the run's
+ * first address (not aligned to 16-byte rows), a record never crossing a 64 KiB
+ * boundary; type-04 records only when some address is above 0xFFFF (then one first and
+ * one at each new upper half-word); uppercase; `:00000001FF` last.
  */
 export function writeIntelHex(segments: Segment[]): string {
+  const memory: Memory = new Map();
+  for (const { address, data } of segments) data.forEach((b, i) => memory.set(address + i, b));
+  const runs = memoryToSegments(memory);
   const lines: string[] = [];
+  const maxAddress = runs.length ? runs[runs.length - 1].address + runs[runs.length - 1].data.length - 1 : 0;
+  const needUpper = maxAddress > 0xffff;
   let upper = -1;
-  for (const { address, data } of [...segments].sort((a, b) => a.address - b.address)) {
+  for (const { address, data } of runs) {
     let i = 0;
     while (i < data.length) {
       const addr = address + i;
       const hi = Math.floor(addr / 0x10000);
-      if (hi !== upper) {
+      if (needUpper && hi !== upper) {
         lines.push(record(0x04, 0, Uint8Array.of((hi >> 8) & 0xff, hi & 0xff)));
         upper = hi;
       }
-      // a record never crosses a 64 KiB boundary nor a 16-byte row boundary
-      const rowEnd = Math.min(data.length, i + 16 - (addr % 16), i + (0x10000 - (addr % 0x10000)));
-      lines.push(record(0x00, addr & 0xffff, data.subarray(i, rowEnd)));
-      i = rowEnd;
+      const end = Math.min(data.length, i + 16, i + (0x10000 - (addr % 0x10000)));
+      lines.push(record(0x00, addr & 0xffff, data.subarray(i, end)));
+      i = end;
     }
   }
   lines.push(':00000001FF');

@@ -33,8 +33,12 @@ export interface ManifestImageRef {
 /** The order nrfutil lists and sends images: SoftDevice/bootloader before the application. */
 export const IMAGE_ORDER: readonly ManifestImageKind[] = ['softdevice_bootloader', 'softdevice', 'bootloader', 'application'];
 
-/** Parses manifest.json; throws with a reason the caller prefixes with the file name. */
-export function parseManifest(text: string): ManifestImageRef[] {
+/**
+ * Parses manifest.json; throws with a reason the caller prefixes with the file name.
+ * `allowNoImages`: nrfutil writes (and displays) a package without images, e.g.
+ * `pkg generate --hw-version 52 --sd-req 1 o.zip`; only a device update needs one.
+ */
+export function parseManifest(text: string, { allowNoImages = false } = {}): ManifestImageRef[] {
   let json: any;
   try {
     json = JSON.parse(text);
@@ -53,6 +57,6 @@ export function parseManifest(text: string): ManifestImageRef[] {
   }
   const unknown = Object.keys(manifest).filter((k) => !IMAGE_ORDER.includes(k as ManifestImageKind));
   if (unknown.length) throw new Error(`manifest.json: unknown image kind "${unknown[0]}"`);
-  if (refs.length === 0) throw new Error('manifest.json lists no images');
+  if (refs.length === 0 && !allowNoImages) throw new Error('manifest.json lists no images');
   return refs;
 }

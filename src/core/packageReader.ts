@@ -21,13 +21,13 @@ export interface ReadPackage {
 }
 
 /** Opens a DFU package zip: manifest, then each image's .bin and decoded .dat. */
-export async function readDfuPackage(bytes: Uint8Array, source: string): Promise<ReadPackage> {
+export async function readDfuPackage(bytes: Uint8Array, source: string, options: { allowNoImages?: boolean } = {}): Promise<ReadPackage> {
   const files = await readPackageZip(bytes, source);
   const manifest = files.get('manifest.json');
   if (!manifest) throw new NrfutilError(`${source}: no manifest.json; not a DFU package`);
   let refs;
   try {
-    refs = parseManifest(Buffer.from(manifest).toString('utf8'));
+    refs = parseManifest(Buffer.from(manifest).toString('utf8'), options);
   } catch (e) {
     throw new NrfutilError(`${source}: ${(e as Error).message}`);
   }

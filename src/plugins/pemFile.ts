@@ -25,6 +25,28 @@ function privateKeyFromPlainPem(text: string): KeyObject | undefined {
   }
 }
 
+/**
+ * PEM text as nrfutil (python-ecdsa's from_pem) reads it: from the EC PRIVATE KEY block
+ * when there is one (else the first -----BEGIN), with every line's surrounding white
+ * space dropped, so leading text and indented lines are fine.
+ */
+export function normalisePem(text: string): string {
+  const lines = text.split(/\r?\n/).map((l) => l.trim());
+  let begin = lines.indexOf('-----BEGIN EC PRIVATE KEY-----');
+  if (begin < 0) begin = lines.findIndex((l) => l.startsWith('-----BEGIN '));
+  return begin < 0 ? text : lines.slice(begin).join('\n');
+}
+
+/** d·G, uncompressed x‖y: the public key as nrfutil derives it from the private scalar. */
+function publicKeyOfScalar(d: Uint8Array): Uint8Array {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  return new Uint8Array(ecdh.getPublicKey().subarray(1));
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
 /** A P-256 key held in software (a PEM file's contents). */
 export class SoftwareKey implements KeyProvider {
   private constructor(
@@ -34,14 +56,26 @@ export class SoftwareKey implements KeyProvider {
     private readonly xy: Uint8Array,
   ) {}
 
-  static fromKeyObject(key: KeyObject, label: string): SoftwareKey {
+  /**
+   * `warn` hears about a private key file whose stored public key is not d·G: nrfutil
+   * (python-ecdsa) ignores the stored one and derives it, and so do we.
+   */
+  static fromKeyObject(key: KeyObject, label: string, warn: (message: string) => void = () => {}): SoftwareKey {
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       const kind = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}` : `a ${key.asymmetricKeyType?.toUpperCase()} key`;
       throw new NrfutilError(`${label}: ${kind}, not a P-256 (prime256v1) key; create one with 'nrfutil keys generate'`);
     }
     const jwk = key.export({ format: 'jwk' });
     const d = key.type === 'private' ? scalarFromJwk(jwk) : undefined;
-    const xy = publicKeyFromJwk(jwk);
+    let xy = publicKeyFromJwk(jwk);
+    if (d) {
+      const derived = publicKeyOfScalar(d);
+      if (!sameBytes(derived, xy)) {
+        warn(`${label}: the public key stored in the file does not belong to its private key; using the one derived from the private key, as nrfutil does`);
+        xy = derived;
+        key = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', d: b64url(d), x: b64url(xy.subarray(0, 32)), y: b64url(xy.subarray(32)) }, format: 'jwk' });
+      }
+    }
     // Verifying with this key later needs its public KeyObject: deriving it here is far
     // cheaper than rebuilding it from x and y (a batch verifies every device's package).
     rememberPublicKeyObject(xy, key.type === 'private' ? createPublicKey(key) : key);
@@ -49,8 +83,8 @@ export class SoftwareKey implements KeyProvider {
   }
 
   /** Parses PEM text: SEC1 or PKCS#8 private keys (encrypted with a passphrase too), or SPKI public keys. */
-  static fromPem(pem: string | Buffer, label: string, passphrase?: string): SoftwareKey {
-    const text = pem.toString();
+  static fromPem(pem: string | Buffer, label: string, passphrase?: string, warn?: (message: string) => void): SoftwareKey {
+    const text = normalisePem(pem.toString());
     if (!/-----BEGIN [A-Z ]+-----/.test(text)) throw new NrfutilError(`${label}: not a PEM key file (no -----BEGIN line)`);
     const encrypted = /ENCRYPTED/.test(text);
     if (encrypted && passphrase === undefined)
@@ -62,7 +96,7 @@ export class SoftwareKey implements KeyProvider {
       if (encrypted) throw new NrfutilError(`${label}: cannot decrypt the key: wrong passphrase`);
       throw new NrfutilError(`${label}: not a readable PEM key (${(e as Error).message.replace(/^error:[^:]*:/, '')})`);
     }
-    return SoftwareKey.fromKeyObject(key, label);
+    return SoftwareKey.fromKeyObject(key, label, warn);
   }
 
   /**
@@ -103,9 +137,14 @@ export class SoftwareKey implements KeyProvider {
     return this.signSync(message);
   }
 
+  /**
+   * SEC1 with the named curve and the derived public key, whatever shape the file had
+   * (PKCS#8, explicit curve parameters, no or a wrong public key), as nrfutil prints it.
+   */
   async exportPrivateKeyPem(): Promise<string> {
     if (!this.d) throw new UsageError(`${this.label} holds only a public key; there is no private key to display`);
-    return this.key.export({ type: 'sec1', format: 'pem' }).toString();
+    const jwk = { kty: 'EC', crv: 'P-256', d: b64url(this.d), x: b64url(this.xy.subarray(0, 32)), y: b64url(this.xy.subarray(32)) };
+    return createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'sec1', format: 'pem' }).toString();
   }
 
   /** The private scalar, for the worker-thread signer (never logged). */
@@ -143,7 +182,7 @@ export function readKeyFile(path: string): Buffer {
 export async function openPemFile(path: string, ctx: ProviderContext): Promise<SoftwareKey> {
   const pem = readKeyFile(path);
   const passphrase = /ENCRYPTED/.test(pem.toString()) ? await passphraseFor(path, ctx) : undefined;
-  return SoftwareKey.fromPem(pem, path, passphrase);
+  return SoftwareKey.fromPem(pem, path, passphrase, ctx.warn);
 }
 
 /** Writes a new private key as SEC1 PEM, mode 0600, atomically. */

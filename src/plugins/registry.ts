@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors';
 import { deviceDirProvider } from './deviceDir';
 import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext } from './keyProvider';
 import { pemFileProvider } from './pemFile';
-import { pkcs11Provider } from './pkcs11';
+import { pkcs11Provider } from './pkcs11Lazy';
 
 /**
  * Provider factories in the order they are asked whether they serve a reference.

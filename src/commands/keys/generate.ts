@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
 import { keyReference, providerContext } from '../../cli/keyOptions';
-import { readLine } from '../../cli/prompt';
+import { askYesNo } from '../../cli/prompt';
 import { UsageError } from '../../core/errors';
 import { isPkcs11Uri } from '../../plugins/pkcs11/uri';
 import { publicKeyHex } from '../../core/keyEncoding';
@@ -38,8 +38,14 @@ export default class KeysGenerate extends NrfCommand {
     if (!ref) throw new UsageError("Missing argument 'KEY_FILE' (or --key-dir DIR --device ID).");
     const target = ref.keyFile ?? (ref.device !== undefined ? deviceKeyPath(ref.keyDir!, ref.device) : undefined);
     if (target && !isPkcs11Uri(target) && fs.existsSync(target)) {
-      const answer = await readLine(`File found at ${target}. Do you want to overwrite the file?  [y/N]\n`);
-      if (!['y', 'yes'].includes(answer.trim().toLowerCase())) {
+      const overwrite = await askYesNo(`File found at ${target}. Do you want to overwrite the file?`);
+      if (overwrite === undefined) {
+        // end of input: click's Abort, as nrfutil
+        process.stderr.write('\nAborted!\n');
+        process.exitCode = 1;
+        return;
+      }
+      if (!overwrite) {
         this.print('Key generation aborted.\n');
         return;
       }

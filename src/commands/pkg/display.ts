@@ -21,7 +21,7 @@ export default class PkgDisplay extends NrfCommand {
     } catch (e) {
       throw new NrfutilError(`Cannot read ${args.zip_file} (${(e as NodeJS.ErrnoException).code})`);
     }
-    const pkg = await readDfuPackage(bytes, args.zip_file);
+    const pkg = await readDfuPackage(bytes, args.zip_file, { allowNoImages: true });
     this.print(packageDisplayText(args.zip_file, pkg.images));
   }
 }

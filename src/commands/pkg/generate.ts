@@ -1,5 +1,5 @@
 import { Args, Flags, Interfaces } from '@oclif/core';
-import { DEBUG_KEY_BANNER, DEBUG_MODE_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
+import { DEBUG_KEY_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
@@ -64,11 +64,9 @@ export default class PkgGenerate extends NrfCommand {
     if (args.zipfile === undefined) throw new UsageError("Missing argument 'ZIPFILE'.");
     const zipfile = args.zipfile;
     const ref = keyReference(flags);
-    const { spec: options, warnings } = validatePkgOptions(flags, ref !== undefined);
-    for (const w of warnings) this.print(w);
+    const { spec: options } = validatePkgOptions(flags, ref !== undefined, (text) => this.print(text));
     const zigbee = validateZigbeeOptions(flags);
     for (const w of zigbee?.warnings ?? []) process.stderr.write(w);
-    if (options.isDebug) this.print(DEBUG_MODE_BANNER);
 
     let key: SigningKeyProvider | undefined;
     if (ref) {
@@ -110,8 +108,7 @@ export default class PkgGenerate extends NrfCommand {
   /** `--devices FILE`: one package (or init packet) per device, each signed with its own key. */
   private async generateForDevices(flags: Interfaces.InferredFlags<typeof PkgGenerate.flags>, zipfile: string | undefined): Promise<void> {
     if (zipfile !== undefined) throw new UsageError('With --devices, give --out-dir DIR instead of a ZIPFILE');
-    const { spec: options, warnings } = validatePkgOptions(flags, true);
-    for (const w of warnings) process.stderr.write(w);
+    const { spec: options } = validatePkgOptions(flags, true, (text) => process.stderr.write(text));
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
     const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
     const allWritten = await generateFleetPackages({ ...flags, devices: flags.devices! }, spec, (t) => this.print(t));

@@ -24,7 +24,7 @@ export default class SettingsDisplay extends NrfCommand {
       throw new NrfutilError(`Cannot read ${args.hex_file} (${code})`);
     }
     const segments = parseIntelHex(text, args.hex_file);
-    const view = findSettings(segments, args.hex_file, (note) => this.print(note));
+    const view = findSettings(segments, args.hex_file, (note) => this.print(note), (warning) => process.stderr.write(warning));
     this.print(settingsDisplayText(args.hex_file, view.family, view.startAddress, view.fields));
   }
 }

@@ -1,9 +1,13 @@
 import { Args, Flags } from '@oclif/core';
+import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
+import { factoryFor } from '../../plugins/registry';
 import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOptions';
-import { BACKUP_NOTE, validateAfterNote, validateBeforeNote } from '../../cli/settingsGenerateOptions';
+import { settingsNeedKey, validateAfterKey, validateBeforeKey } from '../../cli/settingsGenerateOptions';
+import { DEBUG_KEY_BANNER } from '../../cli/banners';
+import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writeFileAtomic } from '../../core/atomicFile';
 import { UsageError } from '../../core/errors';
 import { writeIntelHex } from '../../core/intelHex';
@@ -41,16 +45,21 @@ export default class SettingsGenerate extends NrfCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(SettingsGenerate);
     const ref = keyReference(flags);
-    validateBeforeNote(flags, ref !== undefined);
-    if (!flags['no-backup']) this.print(BACKUP_NOTE);
-    const options = validateAfterNote(flags);
-    for (const note of options.notes) this.print(note);
-
-    const application = flags.application ? readFirmware(flags.application, '--application').image : undefined;
-    const softdevice = flags.softdevice ? readFirmware(flags.softdevice, '--softdevice').image : undefined;
+    // click checks these paths (exists=True) before nrfutil's own checks run
+    const keyIsFile = ref?.keyFile !== undefined && factoryFor(ref).name === 'pem-file';
+    for (const [option, file] of [['--softdevice', flags.softdevice], ['--key-file', keyIsFile ? flags['key-file'] : undefined]] as const)
+      if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`Invalid value for '${option}': File '${file}' does not exist.`);
+    validateBeforeKey(flags, ref !== undefined, (text) => this.print(text));
     let key: SigningKeyProvider | undefined;
     try {
-      if (options.needsKey && ref) key = await openSigningKey(ref);
+      // nrfutil loads the key only for ECDSA boot validation, and warns about the SDK's debug key
+      if (settingsNeedKey(flags) && ref) {
+        key = await openSigningKey(ref);
+        if (isNrf5DebugKey(await key.publicKey())) this.print(DEBUG_KEY_BANNER);
+      }
+      const options = validateAfterKey(flags);
+      const application = flags.application ? readFirmware(flags.application, '--application').image : undefined;
+      const softdevice = flags.softdevice ? readFirmware(flags.softdevice, '--softdevice').image : undefined;
       const page = await buildSettingsPage(
         {
           version: options.version,
@@ -66,7 +75,7 @@ export default class SettingsGenerate extends NrfCommand {
       const segments = settingsSegments(page, options.address, options.backupAddress);
       writeFileAtomic(args.hex_file, writeIntelHex(segments));
       this.print(`\nGenerated Bootloader DFU settings .hex file and stored it in: ${args.hex_file}\n`);
-      this.print(settingsDisplayText(args.hex_file, options.family, options.address, readSettingsFields(segments, options.address)));
+      this.print(settingsDisplayText(args.hex_file, options.family, options.address, readSettingsFields(segments, options.address, { v1SoftDeviceSize: true })));
     } finally {
       await key?.close?.();
     }
