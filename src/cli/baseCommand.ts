@@ -1,6 +1,8 @@
 import { Command } from '@oclif/core';
 import { loadConfig } from '../config';
 import { NrfutilError } from '../core/errors';
+// The CLI hashes and verifies with OpenSSL (core's portable code gives the same answers, slower).
+import '../node/nodeCrypto';
 
 /**
  * Every command's base: one `Error: …` line on stderr and nrfutil's exit codes

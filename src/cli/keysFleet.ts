@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomicFile';
+import { writeFileAtomic } from '../node/atomicFile';
 import { UsageError } from '../core/errors';
 import { KeyFormat, renderKey } from '../core/keyDisplay';
 import { deviceKeyPath } from '../plugins/deviceDir';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomicFile';
+import { writeFileAtomic } from '../node/atomicFile';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
 import { DeviceResult } from '../fleet/deviceOutput';

@@ -1,3 +1,4 @@
+import { latin1Text } from './bytes';
 import { NrfutilError } from './errors';
 import { parseIntelHex, Segment } from './intelHex';
 
@@ -83,7 +84,7 @@ export function imageFromBin(bytes: Uint8Array, source: string): FirmwareImage {
 /** Firmware file contents → image; the file name decides .bin (raw) or Intel HEX. */
 export function loadFirmwareImage(fileName: string, contents: Uint8Array): FirmwareImage {
   if (fileName.toLowerCase().endsWith('.bin')) return imageFromBin(contents, fileName);
-  const text = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString('latin1');
+  const text = latin1Text(contents);
   return imageFromHexSegments(parseIntelHex(text, fileName), fileName);
 }
 

@@ -1,6 +1,6 @@
-import { createPrivateKey } from 'node:crypto';
 import { UsageError } from './errors';
-import { isNrf5DebugKey, privateKeyHex, publicKeyCode, publicKeyHex, publicKeyPem, scalarFromJwk } from './keyEncoding';
+import { isNrf5DebugKey, privateKeyHex, publicKeyCode, publicKeyHex, publicKeyPem } from './keyEncoding';
+import { parsePemKey } from './pemDer';
 
 export type KeyFormat = 'hex' | 'code' | 'pem' | 'dbgcode';
 
@@ -37,6 +37,6 @@ export async function renderKey(key: DisplayableKey, which: 'pk' | 'sk', format:
     throw new UsageError(`${key.label}: the private key cannot be displayed: it never leaves its key store (use --key pk)`);
   const pem = await key.exportPrivateKeyPem();
   if (format === 'pem') return { text: PRIVATE_KEY_WARNING + pem, isDebugKey };
-  const d = scalarFromJwk(createPrivateKey(pem).export({ format: 'jwk' }));
+  const d = parsePemKey(pem, key.label).d!;
   return { text: `${PRIVATE_KEY_WARNING}Private (signing) key sk:\n${privateKeyHex(d)}`, isDebugKey };
 }

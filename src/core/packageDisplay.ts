@@ -1,3 +1,4 @@
+import { toHex } from './bytes';
 import { FwType, HashType, OpCode, SignatureType, ValidationType, DecodedInitPacket } from './initPacket';
 import type { ManifestImageKind } from './manifest';
 
@@ -20,7 +21,7 @@ const VALIDATION_LABEL: Record<number, string> = {
   [ValidationType.VALIDATE_ECDSA_P256_SHA256]: 'VALIDATE_ECDSA_P256_SHA256',
 };
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = toHex;
 const pyBytes = (b: Uint8Array) => `b'${hex(b)}'`;
 const hex32 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(8, '0')} (${n})`;
 

@@ -1,3 +1,4 @@
+import { utf8Text } from './bytes';
 import { NrfutilError } from './errors';
 import { decodeInitPacket, DecodedInitPacket } from './initPacket';
 import { ManifestImageKind, parseManifest } from './manifest';
@@ -25,7 +26,7 @@ export async function readDfuPackage(bytes: Uint8Array, source: string): Promise
   if (!manifest) throw new NrfutilError(`${source}: no manifest.json; not a DFU package`);
   let refs;
   try {
-    refs = parseManifest(Buffer.from(manifest).toString('utf8'));
+    refs = parseManifest(utf8Text(manifest));
   } catch (e) {
     throw new NrfutilError(`${source}: ${(e as Error).message}`);
   }

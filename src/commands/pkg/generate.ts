@@ -5,7 +5,7 @@ import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
-import { writeFileAtomic } from '../../core/atomicFile';
+import { writeFileAtomic } from '../../node/atomicFile';
 import { UsageError } from '../../core/errors';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
 import { generateFleetPackages } from '../../cli/pkgFleet';

@@ -4,7 +4,7 @@ import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOptions';
 import { BACKUP_NOTE, validateAfterNote, validateBeforeNote } from '../../cli/settingsGenerateOptions';
-import { writeFileAtomic } from '../../core/atomicFile';
+import { writeFileAtomic } from '../../node/atomicFile';
 import { UsageError } from '../../core/errors';
 import { writeIntelHex } from '../../core/intelHex';
 import { readSettingsFields, settingsDisplayText } from '../../core/settingsDisplay';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NrfutilError } from './errors';
+import { NrfutilError } from '../core/errors';
 
 /** A temporary name beside the target, unique per process, thread and call. */
 let tmpCounter = 0;
