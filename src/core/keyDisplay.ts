@@ -11,6 +11,19 @@ export interface DisplayableKey {
   exportPrivateKeyPem?(): Promise<string>;
 }
 
+/** `keys display --key pk` text for a public key x‖y. */
+export function publicKeyText(xy: Uint8Array, format: KeyFormat, now = new Date()): string {
+  switch (format) {
+    case 'hex':
+      return `Public (verification) key pk:\n${publicKeyHex(xy)}`;
+    case 'code':
+    case 'dbgcode':
+      return publicKeyCode(xy, format === 'dbgcode', now);
+    case 'pem':
+      return publicKeyPem(xy);
+  }
+}
+
 const PRIVATE_KEY_WARNING = '\nWARNING: Security risk! Do not share the private key.\n\n';
 
 /**
@@ -21,17 +34,7 @@ const PRIVATE_KEY_WARNING = '\nWARNING: Security risk! Do not share the private 
 export async function renderKey(key: DisplayableKey, which: 'pk' | 'sk', format: KeyFormat, now = new Date()): Promise<{ text: string; isDebugKey: boolean }> {
   const xy = await key.publicKey();
   const isDebugKey = isNrf5DebugKey(xy);
-  if (which === 'pk') {
-    switch (format) {
-      case 'hex':
-        return { text: `Public (verification) key pk:\n${publicKeyHex(xy)}`, isDebugKey };
-      case 'code':
-      case 'dbgcode':
-        return { text: publicKeyCode(xy, format === 'dbgcode', now), isDebugKey };
-      case 'pem':
-        return { text: publicKeyPem(xy), isDebugKey };
-    }
-  }
+  if (which === 'pk') return { text: publicKeyText(xy, format, now), isDebugKey };
   if (format === 'code' || format === 'dbgcode') throw new UsageError('Displaying the private key as code is not available.');
   if (!key.exportPrivateKeyPem)
     throw new UsageError(`${key.label}: the private key cannot be displayed: it never leaves its key store (use --key pk)`);
