@@ -5,7 +5,7 @@ import { CryptoBackend, useCryptoBackend } from '../core/cryptoBackend';
  * Core's SHA-256 and ECDSA verification done by OpenSSL: an order of magnitude faster
  * than pure JS, which matters when a batch checks thousands of packages before writing
  * them. Importing this module installs it (the CLI, the Node entry point and the batch
- * workers all do); the answers are the portable backend's (see test/libraryCore.test.ts).
+ * workers all do); the answers are the portable backend's (see test/cryptoBackend.test.ts).
  */
 
 /** Public KeyObjects by the x‖y array they were made for (arrays are not changed once made). */
