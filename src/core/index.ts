@@ -5,7 +5,7 @@
  * (test/portableCore.test.ts holds it to that).
  */
 export { createPackage, readPackage, displayPackage, verifyPackage } from './libraryPackage';
-export type { CreatePackageOptions, FirmwareFile, BootValidation, PackageContents, VerifyResult } from './libraryPackage';
+export type { CreatePackageOptions, FirmwareFile, BootValidation, PackageContents, VerifyResult, VerifiedImage, VerifyCheck } from './libraryPackage';
 export { createSettings } from './librarySettings';
 export type { CreateSettingsOptions } from './librarySettings';
 export { pemKey, publicKeyCode, publicKeyFromText } from './libraryKeys';

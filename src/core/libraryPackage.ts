@@ -2,7 +2,7 @@ import { NamedImage, PackageSpec, planPackage, signPlan } from './dfuPackage';
 import { UsageError } from './errors';
 import { loadFirmwareImage, packageBinName } from './firmwareImage';
 import { packageDisplayText } from './packageDisplay';
-import { PackageVerdict, verifyPackage as verifyPackageAs } from './packageVerify';
+import { ImageVerdict, PackageVerdict, verifyPackage as verifyPackageAs } from './packageVerify';
 import { PackageImage, readDfuPackage } from './packageReader';
 import { writePackageZip } from './packageZip';
 import { PkgGenerateFlags, validatePkgOptions } from './pkgOptions';
@@ -132,11 +132,41 @@ export async function displayPackage(zip: Uint8Array, name = 'package.zip'): Pro
   return packageDisplayText(name, (await readDfuPackage(zip, name)).images);
 }
 
+/** One check of one image, in words for people. */
+export interface VerifyCheck {
+  check: 'signature' | 'image';
+  ok: boolean;
+  detail: string;
+}
+
+export interface VerifiedImage extends ImageVerdict {
+  /** The signature check first, then the image's other problems (or one passing entry). */
+  checks: VerifyCheck[];
+}
+
 export interface VerifyResult extends PackageVerdict {
   /** True when the bootloader trusting `publicKey` would accept the package (`accepted`). */
   ok: boolean;
+  images: VerifiedImage[];
   /** The text `pkg verify` prints. */
   text: string;
+}
+
+const SIGNATURE_WORDS: Record<ImageVerdict['signature'], string> = {
+  valid: 'signed with this key: the bootloader that holds its public key accepts the signature',
+  'other-key': 'signed with a different key: a bootloader holding this public key rejects it',
+  unsigned: 'not signed: the secure bootloader rejects unsigned packages',
+  unchecked: 'not checked: the image or its init packet could not be read',
+};
+
+function checksOf(image: ImageVerdict): VerifyCheck[] {
+  const checks: VerifyCheck[] = [{ check: 'signature', ok: image.signature === 'valid', detail: SIGNATURE_WORDS[image.signature] }];
+  // The signature's own problem is the entry above; everything else is about the image.
+  const others = image.problems.filter((p) => !(image.signature !== 'valid' && / is unsigned;| is signed by another key/.test(p)));
+  for (const problem of others) checks.push({ check: 'image', ok: false, detail: problem });
+  if (others.length === 0 && image.signature !== 'unchecked')
+    checks.push({ check: 'image', ok: true, detail: `${image.size} bytes; size, type and SHA-256 hash match the init packet` });
+  return checks;
 }
 
 /**
@@ -145,5 +175,6 @@ export interface VerifyResult extends PackageVerdict {
  */
 export async function verifyPackage(zip: Uint8Array, publicKey: PublicKeyInput, name = 'package.zip'): Promise<VerifyResult> {
   const verdict = await verifyPackageAs(zip, name, await resolvePublicKey(publicKey));
-  return { ...verdict, ok: verdict.accepted, text: verifyReportText(name, verdict) };
+  const images = verdict.images.map((image) => ({ ...image, checks: checksOf(image) }));
+  return { ...verdict, images, ok: verdict.accepted, text: verifyReportText(name, verdict) };
 }
