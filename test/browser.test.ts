@@ -11,9 +11,11 @@ import path from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { launchChromium } from './helpers/chromium';
 import { INPUTS, ROOT, runCli, tempDirWith } from './helpers/cli';
+import { readmeExample } from './helpers/readmeExamples';
 
 const BUNDLE = path.join(ROOT, 'dist', 'browser', 'nrfutil-core.mjs');
-const ORIGIN = 'http://nrfutil.test';
+// https: WebCrypto's subtle API exists only in secure contexts (nothing is fetched; see servedPage).
+const ORIGIN = 'https://nrfutil.test';
 export const SCREENSHOTS = path.join(os.tmpdir(), 'nrfutil-ts-inspector');
 
 let browser: Browser;
@@ -30,16 +32,22 @@ function cli(args: string[], inputs: string[], output: string): { dir: string; b
 }
 
 /** A page whose only "server" is this test: requests are answered from memory, never sent. */
-async function libraryPage(): Promise<Page> {
+async function servedPage(html = '<!doctype html><title>core</title>'): Promise<Page> {
   const page = await browser.newPage();
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const url = request.url();
-    if (url === `${ORIGIN}/`) return request.respond({ status: 200, contentType: 'text/html', body: '<!doctype html><title>core</title>' });
+    if (url === `${ORIGIN}/`) return request.respond({ status: 200, contentType: 'text/html', body: html });
     if (url === `${ORIGIN}/nrfutil-core.mjs`) return request.respond({ status: 200, contentType: 'text/javascript', body: fs.readFileSync(BUNDLE, 'utf8') });
+    if (url === `${ORIGIN}/app.bin`) return request.respond({ status: 200, contentType: 'application/octet-stream', body: fs.readFileSync(input('app_aligned.bin')) });
     return request.abort();
   });
   await page.goto(`${ORIGIN}/`);
+  return page;
+}
+
+async function libraryPage(): Promise<Page> {
+  const page = await servedPage();
   // A module script imports the bundle as an app would (not import() in evaluate: ts-jest
   // would compile that to require).
   await page.addScriptTag({ type: 'module', content: `import * as core from '${ORIGIN}/nrfutil-core.mjs'; window.core = core;` });
@@ -117,6 +125,14 @@ describe('nrfutil-ts/core in Chromium', () => {
     expect(result.display).toBe(runCli(['pkg', 'display', 'sdbl.zip'], { cwd: expected.dir }).stdout);
     await page.close();
   });
+});
+
+test('the README\'s browser example signs with a WebCrypto key and verifies', async () => {
+  const page = await servedPage(readmeExample('library-example.html'));
+  await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'working…', { timeout: 20_000 });
+  expect(await page.$eval('#result', (e) => e.textContent)).toMatch(/^accepted \(\d+ bytes\)$/);
+  expect(await page.$eval('a[download]', (e) => e.getAttribute('download'))).toBe('app_dfu.zip');
+  await page.close();
 });
 
 describe('the web/ package inspector', () => {
