@@ -186,6 +186,22 @@ describe('the web/ package inspector', () => {
     expect(seen.requests).toEqual([]);
   });
 
+  test('a file that is not a zip, and a key that is not a key: one plain message each', async () => {
+    const { dir } = signed();
+    const page = await browser.newPage();
+    await page.goto(`file://${path.join(ROOT, 'web', 'index.html')}`);
+    await ((await page.$('input#zip-input')) as ElementHandle<HTMLInputElement>).uploadFile(path.join(dir, 'app_nrf52.hex'));
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/^app_nrf52\.hex: not a readable zip file/);
+
+    await ((await page.$('input#zip-input')) as ElementHandle<HTMLInputElement>).uploadFile(path.join(dir, 'app.zip'));
+    await page.type('#key-text', 'not a key');
+    await page.waitForFunction(() => /neither PEM text nor/.test(document.getElementById('error')?.textContent ?? ''));
+    expect(await page.$eval('#verdict', (e) => e.className)).toBe('unverified');
+    expect(await page.$eval('#display', (e) => (e as HTMLElement).hidden)).toBe(false);
+    await page.close();
+  });
+
   test('a neighbour\'s key (as keys display hex): rejected, the reason in words (screenshot is red)', async () => {
     const { dir } = signed();
     const neighbour = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString();

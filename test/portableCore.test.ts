@@ -153,6 +153,17 @@ describe('the library gives the command line\'s bytes', () => {
     if (format === 'pem' || format === 'hex') expect(hex(core.publicKeyFromText(text))).toBe(hex(core.publicKeyFromText(keyA)));
   });
 
+  test('warnings go to onWarning, never to the console', async () => {
+    const warnings: string[] = [];
+    const log = jest.spyOn(console, 'log');
+    await core.createPackage({ hwVersion: 52, sdReq: [1, 2, 3, 4, 5], applicationVersion: 1, applicationVersionString: '1.0.0', application: file('app_odd.bin'), onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual([
+      'When both application-version-string and application-version are provided, only the string will be used.',
+      'app_odd.dat will have 5 sd_req entries, the bootloader accepts at most 4; the nRF5 bootloader will reject this package.',
+    ]);
+    expect(log).not.toHaveBeenCalled();
+  });
+
   test('errors are typed, carry a code and name the bad input', async () => {
     await expect(core.createPackage({ sdReq: [0xca], application: file('app_nrf52.hex'), applicationVersion: 1 })).rejects.toMatchObject({ code: 'NRFUTIL_INVALID_OPTIONS', message: '--hw-version required.' });
     await expect(core.createPackage({ hwVersion: -1, sdReq: [0xca] })).rejects.toMatchObject({ code: 'NRFUTIL_INVALID_OPTIONS', message: expect.stringContaining("'hwVersion'") });

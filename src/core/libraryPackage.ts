@@ -1,3 +1,4 @@
+import { initCommandLimitProblems } from './bootloaderLimits';
 import { NamedImage, PackageSpec, planPackage, signPlan } from './dfuPackage';
 import { UsageError } from './errors';
 import { loadFirmwareImage, packageBinName } from './firmwareImage';
@@ -36,6 +37,11 @@ export interface CreatePackageOptions {
   externalApp?: boolean;
   /** Signs the init packets (and ECDSA boot validations); without one the package is unsigned. */
   key?: SigningKey;
+  /**
+   * Told what the command line warns about (both version options given; an init packet
+   * the nRF5 bootloader would refuse). The library itself never prints.
+   */
+  onWarning?: (message: string) => void;
 }
 
 const BOOT_VALIDATIONS: readonly string[] = ['NO_VALIDATION', 'VALIDATE_GENERATED_CRC', 'VALIDATE_GENERATED_SHA256', 'VALIDATE_ECDSA_P256_SHA256'];
@@ -93,7 +99,8 @@ function packageSpec(options: CreatePackageOptions): PackageSpec {
     bootloader: options.bootloader?.name,
     softdevice: options.softdevice?.name,
   };
-  const { spec } = validatePkgOptions(flags, hasKey(options.key));
+  const { spec, warnings } = validatePkgOptions(flags, hasKey(options.key));
+  for (const warning of warnings) options.onWarning?.(warning.replace(/^Warning: /, '').trim());
   return {
     ...spec,
     application: namedImage(options.application, 'application'),
@@ -111,7 +118,11 @@ export async function createPackage(options: CreatePackageOptions): Promise<Uint
   if (typeof options !== 'object' || options === null) throw new UsageError('createPackage takes an options object');
   const spec = packageSpec(options);
   const key = options.key;
-  const files = await signPlan(planPackage(spec), key && ((message) => key.sign(message)));
+  const plan = planPackage(spec);
+  for (const image of plan.images)
+    for (const problem of initCommandLimitProblems(image.init))
+      options.onWarning?.(`${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.`);
+  const files = await signPlan(plan, key && ((message) => key.sign(message)));
   return writePackageZip(files);
 }
 
