@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { writeFileAtomicAsync } from '../src/core/atomicFile';
+import { writeFileAtomicAsync } from '../src/node/atomicFile';
 
 describe('writeFileAtomicAsync', () => {
   let dir: string;

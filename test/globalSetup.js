@@ -7,4 +7,6 @@ module.exports = async () => {
   const root = path.resolve(__dirname, '..');
   execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(root, 'scripts/manifest.js')], { cwd: root, stdio: 'ignore' });
+  // The browser tests load nrfutil-ts/core's bundles (dist/browser, web/lib).
+  execFileSync(process.execPath, [path.join(root, 'scripts/buildBrowser.js')], { cwd: root, stdio: 'ignore' });
 };

@@ -8,7 +8,7 @@ import { decodeInitPacket } from '../src/core/initPacketDecoder';
 import { verifyPackage } from '../src/core/packageVerify';
 import { readPackageZip } from '../src/core/packageZip';
 import { toLittleEndianHalves } from '../src/core/signature';
-import { writeStoredZip } from '../src/core/storedZip';
+import { writeStoredZip } from '../src/node/storedZip';
 import { SoftwareKey } from '../src/plugins/pemFile';
 import { INPUTS } from './helpers/cli';
 import { zipOf } from './helpers/packages';

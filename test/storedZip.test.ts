@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writePackageZip } from '../src/core/packageZip';
 import { createHash } from 'node:crypto';
-import { storedZipImage, writeStoredZip } from '../src/core/storedZip';
+import { storedZipImage, writeStoredZip } from '../src/node/storedZip';
 
 describe('stored-zip writer', () => {
   test.each([0, 1, 3, 1000, 200 * 1024])('gives the same bytes as jszip (firmware of %i bytes)', async (size) => {

@@ -5,6 +5,8 @@ import { redactSecrets } from '../core/safeText';
 import { installSignalHandlers } from '../node/temporaryFiles';
 import { noSuchCommandMessage, noSuchOptionMessage } from './suggestions';
 import { log, LogLevel } from './globalOptions';
+// The CLI hashes and verifies with OpenSSL (core's portable code gives the same answers, slower).
+import '../node/nodeCrypto';
 
 /**
  * Every command's base: one `Error: …` line on stderr and nrfutil's exit codes

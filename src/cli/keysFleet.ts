@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureDirectory, writeFileAtomic } from '../core/atomicFile';
+import { ensureDirectory, writeFileAtomic } from '../node/atomicFile';
 import { FatalError, UsageError } from '../core/errors';
 import { KeyFormat, renderKey } from '../core/keyDisplay';
 import { deviceKeyPath } from '../plugins/deviceDir';

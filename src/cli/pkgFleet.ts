@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ensureDirectory, writeFileAtomic } from '../core/atomicFile';
+import { ensureDirectory, writeFileAtomic } from '../node/atomicFile';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
 import { expandDeviceTemplate } from '../core/deviceId';

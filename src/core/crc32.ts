@@ -1,13 +1,21 @@
-import zlib from 'node:zlib';
-
-// zlib.crc32 exists since Node 20.15 (we require Node >= 20.15) but @types/node 20
-// does not declare it yet.
-const zlibCrc32 = (zlib as unknown as { crc32(data: Uint8Array, value?: number): number }).crc32;
-
 /**
- * CRC-32 (IEEE 802.3, as zlib and Python's binascii.crc32), from Node's zlib rather
- * than a hand-written table.
+ * CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320: zlib's and Python's
+ * binascii.crc32), portable: a 256-entry table, no Node zlib, so it runs in browsers
+ * and apps. Settings pages and Zigbee triggers need it on at most a few hundred KB.
  */
+const TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** `initial` continues a CRC over more bytes, as zlib.crc32(data, value) does. */
 export function crc32(bytes: Uint8Array, initial = 0): number {
-  return zlibCrc32(bytes, initial) >>> 0;
+  let c = ~initial >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return ~c >>> 0;
 }

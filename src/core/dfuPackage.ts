@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { concatBytes, reversed } from './bytes';
+import { sha256 } from './cryptoBackend';
 import { FirmwareImage, packageDatName } from './firmwareImage';
 import { BootValidation, encodeInitCommand, encodeInitPacket, FwType, FwTypeValue, HashType, InitCommand, ValidationType, ValidationTypeValue } from './initPacket';
 import { UsageError } from './errors';
@@ -51,15 +52,10 @@ const SD_BL_NAME = 'sd_bl.bin';
 export const NO_SD_REQUIREMENT = 0xfffe;
 
 function sha256LittleEndian(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest().reverse();
+  return reversed(sha256(bytes));
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+const concat = (a: Uint8Array, b: Uint8Array) => concatBytes(a, b);
 
 
 interface ImageInput {

@@ -1,4 +1,5 @@
 import { LARGEST_FLASH_BYTES } from './bootloaderLimits';
+import { latin1Text } from './bytes';
 import { NrfutilError } from './errors';
 import { parseIntelHex, Segment } from './intelHex';
 
@@ -102,7 +103,7 @@ export function loadFirmwareImage(fileName: string, contents: Uint8Array): Firmw
   if (fileName.endsWith('.bin')) return imageFromBin(contents, fileName);
   if (contents.length > LARGEST_HEX_FILE_BYTES)
     throw new NrfutilError(`${fileName}: ${contents.length} bytes of Intel HEX, more than any nRF5 image needs (at most ${LARGEST_HEX_FILE_BYTES}); is this the right file?`);
-  const text = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).toString('latin1');
+  const text = latin1Text(contents);
   return imageFromHexSegments(parseIntelHex(text, fileName), fileName);
 }
 

@@ -1,5 +1,5 @@
-import path from 'node:path';
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/light';
+import { DFU_CC_SCHEMA } from './dfuCcSchema';
 import { NrfutilError } from './errors';
 
 /** Init-packet enums, by the names and values of dfu-cc.proto. */
@@ -45,8 +45,9 @@ export interface DecodedInitPacket {
   warnings: string[];
 }
 
-// The schema ships in proto/ (two levels up from both src/core and dist/core).
-const root = protobuf.loadSync(path.join(__dirname, '..', '..', 'proto', 'dfu-cc.proto'));
+// The schema is embedded (dfuCcSchema.ts, generated from proto/dfu-cc.proto): no file
+// read, so this runs in browsers and apps; protobufjs/light has no .proto parser to load.
+const root = protobuf.Root.fromJSON(DFU_CC_SCHEMA as unknown as protobuf.INamespace);
 const PacketMsg = root.lookupType('dfu.Packet');
 const InitCommandMsg = root.lookupType('dfu.InitCommand');
 

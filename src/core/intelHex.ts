@@ -1,3 +1,4 @@
+import { fromHex, toHex } from './bytes';
 import { NrfutilError } from './errors';
 
 /** Bytes at absolute addresses, as an Intel HEX file describes them. */
@@ -33,7 +34,7 @@ export function parseIntelHex(text: string, source: string): Segment[] {
     const hex = line.slice(1);
     if (hex.length < 10 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex))
       throw new NrfutilError(`${where}: truncated or malformed record`);
-    const bytes = Buffer.from(hex, 'hex');
+    const bytes = fromHex(hex);
     const count = bytes[0];
     if (bytes.length !== count + 5) throw new NrfutilError(`${where}: truncated record (length ${count} but ${bytes.length - 5} data bytes)`);
     let sum = 0;
@@ -97,7 +98,7 @@ function record(type: number, offset: number, data: Uint8Array): string {
   const bytes = [data.length, (offset >> 8) & 0xff, offset & 0xff, type, ...data];
   const sum = bytes.reduce((a, b) => (a + b) & 0xff, 0);
   bytes.push((0x100 - sum) & 0xff);
-  return ':' + Buffer.from(bytes).toString('hex').toUpperCase();
+  return ':' + toHex(Uint8Array.from(bytes)).toUpperCase();
 }
 
 /**

@@ -1,13 +1,12 @@
-import { createPublicKey } from 'node:crypto';
+import { base64urlnopad } from '@scure/base';
+import { reversed, toHex } from './bytes';
+import { publicKeyToPem } from './pemDer';
 import { toLittleEndianHalves } from './signature';
 
-function b64url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url');
-}
 
 function fromB64url(text: string | undefined, what: string): Uint8Array {
   if (!text) throw new Error(`JWK has no ${what}`);
-  const raw = Buffer.from(text, 'base64url');
+  const raw = base64urlnopad.decode(text.replace(/=+$/, ''));
   // JWK coordinates are 32 bytes for P-256; left-pad defensively.
   const out = new Uint8Array(32);
   out.set(raw.subarray(Math.max(0, raw.length - 32)), 32 - Math.min(32, raw.length));
@@ -25,20 +24,19 @@ export function scalarFromJwk(jwk: { d?: string }): Uint8Array {
   return fromB64url(jwk.d, 'd');
 }
 
-/** Public key as SubjectPublicKeyInfo PEM (Node's crypto does the DER). */
+/** Public key as SubjectPublicKeyInfo PEM. */
 export function publicKeyPem(xy: Uint8Array): string {
-  const jwk = { kty: 'EC', crv: 'P-256', x: b64url(xy.subarray(0, 32)), y: b64url(xy.subarray(32)) };
-  return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+  return publicKeyToPem(xy);
 }
 
 /** `--format hex` of a public key: reversed x then reversed y, as the bootloader stores it. */
 export function publicKeyHex(xy: Uint8Array): string {
-  return Buffer.from(toLittleEndianHalves(xy)).toString('hex');
+  return toHex(toLittleEndianHalves(xy));
 }
 
 /** `--format hex` of a private key: d reversed. */
 export function privateKeyHex(d: Uint8Array): string {
-  return Buffer.from(d).reverse().toString('hex');
+  return toHex(reversed(d));
 }
 
 function pad2(n: number): string {

@@ -1,3 +1,4 @@
+import { toHex } from './bytes';
 import { NrfutilError } from './errors';
 import { FwType, OpCode, ValidationType, DecodedInitPacket } from './initPacket';
 import type { ManifestImageKind } from './manifest';
@@ -29,7 +30,7 @@ VALIDATION_NAMES[ValidationType.VALIDATE_GENERATED_CRC] = 'VALIDATE_GENERATED_CR
 VALIDATION_NAMES[ValidationType.VALIDATE_SHA256] = 'VALIDATE_GENERATED_SHA256';
 VALIDATION_NAMES[ValidationType.VALIDATE_ECDSA_P256_SHA256] = 'VALIDATE_ECDSA_P256_SHA256';
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = toHex;
 const pyBytes = (b: Uint8Array) => `b'${hex(b)}'`;
 const hex32 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(8, '0')} (${n})`;
 

@@ -1,3 +1,4 @@
+import { utf8Text } from './bytes';
 import { NrfutilError } from './errors';
 import { NO_SIZE_LIMITS } from './bootloaderLimits';
 import type { DecodedInitPacket } from './initPacket';
@@ -27,7 +28,7 @@ export async function readDfuPackage(bytes: Uint8Array, source: string, options:
   if (!manifest) throw new NrfutilError(`${source}: no manifest.json; not a DFU package`);
   let refs;
   try {
-    refs = parseManifest(Buffer.from(manifest).toString('utf8'), options);
+    refs = parseManifest(utf8Text(manifest), options);
   } catch (e) {
     throw new NrfutilError(`${source}: ${(e as Error).message}`);
   }

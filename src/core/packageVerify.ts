@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { equalBytes, reversed, utf8Text } from './bytes';
+import { sha256 } from './cryptoBackend';
 import { BOOTLOADER_LIMITS, BootloaderLimits, initCommandLimitProblems, NO_SIZE_LIMITS } from './bootloaderLimits';
 import type { PackageFiles } from './dfuPackage';
 import { DecodedInitPacket, FwType, FwTypeValue, SignatureType, ValidationType } from './initPacket';
@@ -11,7 +12,7 @@ import { PublicKeyXY, toLittleEndianHalves, verifyP256 } from './signature';
 const sha256Cache = new WeakMap<Uint8Array, Uint8Array>();
 function sha256Of(bytes: Uint8Array): Uint8Array {
   let digest = sha256Cache.get(bytes);
-  if (!digest) sha256Cache.set(bytes, (digest = createHash('sha256').update(bytes).digest()));
+  if (!digest) sha256Cache.set(bytes, (digest = sha256(bytes)));
   return digest;
 }
 
@@ -96,8 +97,8 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   if (verdict.signature === 'other-key') verdict.problems.push(`${ref.datFile} is signed by another key (the signature does not verify with the given public key)`);
 
   if (expectedSize(packet) !== bin.length) verdict.problems.push(`${ref.binFile} is ${bin.length} bytes, the init packet says ${expectedSize(packet)}`);
-  const hash = Buffer.from(sha256Of(bin)).reverse();
-  if (!Buffer.from(init.hash).equals(hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
+  const hash = reversed(sha256Of(bin));
+  if (!equalBytes(init.hash, hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
   init.bootValidation.forEach((bv, i) => {
     if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256 || !publicKey) return;
     const ok = bv.bytes.length === 64 && verifyP256(publicKey, ecdsaCoverage(packet, bin, i), toLittleEndianHalves(bv.bytes));
@@ -134,7 +135,7 @@ export function verifyPackageFiles(files: PackageFiles, source: string, publicKe
   if (!manifest) return rejected(`${source}: no manifest.json; not a DFU package`);
   let refs: ManifestImageRef[];
   try {
-    refs = parseManifest(Buffer.from(manifest).toString('utf8'));
+    refs = parseManifest(utf8Text(manifest));
   } catch (e) {
     return rejected(`${source}: ${(e as Error).message}`);
   }

@@ -1,5 +1,5 @@
 import { UsageError } from './errors';
-import { createHash } from 'node:crypto';
+import { sha256 } from './cryptoBackend';
 import { crc32 } from './crc32';
 import { ValidationType, ValidationTypeValue } from './initPacket';
 import { Segment } from './intelHex';
@@ -88,7 +88,7 @@ async function validationBytes(image: SettingsImage, sign?: SettingsSigner): Pro
       new DataView(out.buffer).setUint32(0, crc32(image.bin), true);
       break;
     case ValidationType.VALIDATE_SHA256:
-      out.set(createHash('sha256').update(image.bin).digest());
+      out.set(sha256(image.bin));
       break;
     case ValidationType.VALIDATE_ECDSA_P256_SHA256:
       if (!sign) throw new Error('ECDSA boot validation needs a signing key');

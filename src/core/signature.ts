@@ -1,6 +1,5 @@
 import { p256 } from '@noble/curves/p256';
-import { signP256Deterministic } from './deterministicEcdsa';
-import { createPublicKey, KeyObject, verify as cryptoVerify } from 'node:crypto';
+import { cryptoBackend } from './cryptoBackend';
 
 /** Uncompressed public key as x‖y, 32 bytes each, big-endian (the provider's form). */
 export type PublicKeyXY = Uint8Array;
@@ -26,47 +25,29 @@ function reverseHalves(bytes: Uint8Array): Uint8Array {
 export const toLittleEndianHalves = reverseHalves;
 
 /**
- * Deterministic ECDSA P-256/SHA-256 (RFC 6979, no low-S normalisation), as the recorded
- * cases: the same bytes as noble's sign, about 4x faster (see deterministicEcdsa.ts).
+ * A Uint8Array of this realm: noble refuses Buffers and arrays made in another realm
+ * (a jest sandbox, an iframe), so callers' bytes are viewed, not copied, as a plain one.
  */
-export function signP256(privateKey: Uint8Array, message: Uint8Array): SignatureRS {
-  return signP256Deterministic(privateKey, message);
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return bytes instanceof Uint8Array && bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
- * Verification uses Node's crypto (OpenSSL), an order of magnitude faster than a pure-JS
- * verify, which matters when a batch checks thousands of packages before writing them.
- * Signing stays with noble: OpenSSL's ECDSA nonces are random, not RFC 6979.
+ * Deterministic ECDSA P-256/SHA-256 (RFC 6979, no low-S normalisation): the signatures
+ * nrfutil makes. Portable (noble); Node's SoftwareKey signs with a faster equivalent
+ * (src/node/deterministicEcdsa.ts, same bytes).
  */
+export function signP256(privateKey: Uint8Array, message: Uint8Array): SignatureRS {
+  return p256.sign(plainBytes(message), plainBytes(privateKey), { prehash: true, lowS: false }).toCompactRawBytes();
+}
+
+/** Whether `signature` (r‖s) is `publicKey`'s over SHA-256(message); false for malformed input. */
 export function verifyP256(publicKey: PublicKeyXY, message: Uint8Array, signature: SignatureRS): boolean {
   if (publicKey.length !== 64 || signature.length !== 64) return false;
-  try {
-    return cryptoVerify('sha256', message, { key: publicKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
-  } catch {
-    return false; // not a point on the curve
-  }
-}
-
-/** Public KeyObjects by the x‖y array they were made for (arrays are not changed once made). */
-const publicKeyObjects = new WeakMap<Uint8Array, KeyObject>();
-
-/** Lets a provider that already holds the key's KeyObject spare verification rebuilding it. */
-export function rememberPublicKeyObject(publicKey: PublicKeyXY, key: KeyObject): void {
-  publicKeyObjects.set(publicKey, key);
-}
-
-function publicKeyObject(publicKey: PublicKeyXY): KeyObject {
-  let key = publicKeyObjects.get(publicKey);
-  if (!key) {
-    const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
-    key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: b64(publicKey.subarray(0, 32)), y: b64(publicKey.subarray(32)) }, format: 'jwk' });
-    publicKeyObjects.set(publicKey, key);
-  }
-  return key;
+  return cryptoBackend().verifyP256(publicKey, message, signature);
 }
 
 /** x‖y of the public key for a private scalar. */
 export function publicKeyOf(privateKey: Uint8Array): PublicKeyXY {
-  return p256.getPublicKey(privateKey, false).subarray(1);
+  return p256.getPublicKey(plainBytes(privateKey), false).subarray(1);
 }
-

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PackagePlan } from '../core/dfuPackage';
 import { FatalError, NrfutilError } from '../core/errors';
-import { ensureDirectory } from '../core/atomicFile';
+import { ensureDirectory } from '../node/atomicFile';
 import type { KeyProvider, KeyReference, ProviderContext } from '../plugins/keyProvider';
 import { factoryFor, openKeyProvider } from '../plugins/registry';
 import { deviceKeyPath } from '../plugins/deviceDir';

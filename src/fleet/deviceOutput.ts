@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { writeFileAtomicAsync } from '../core/atomicFile';
+import { writeFileAtomicAsync } from '../node/atomicFile';
 import { PackagePlan, signPlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError } from '../core/errors';
 import { redactSecrets } from '../core/safeText';
 import { writePackageZip } from '../core/packageZip';
-import { isPlainAsciiName, storedZipImage } from '../core/storedZip';
+import { isPlainAsciiName, storedZipImage } from '../node/storedZip';
 import { verifyPackageFiles } from '../core/packageVerify';
 import { bootloaderLimits } from '../core/bootloaderLimits';
 import type { KeyProvider } from '../plugins/keyProvider';

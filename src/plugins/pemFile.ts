@@ -2,9 +2,10 @@ import { createECDH, createPrivateKey, createPublicKey, KeyObject } from 'node:c
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
 import { publicKeyFromJwk, scalarFromJwk } from '../core/keyEncoding';
-import { rememberPublicKeyObject, signP256 } from '../core/signature';
+import { signP256Deterministic } from '../node/deterministicEcdsa';
+import { rememberPublicKeyObject } from '../node/nodeCrypto';
 import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext } from './keyProvider';
-import { writeFileAtomic } from '../core/atomicFile';
+import { writeFileAtomic } from '../node/atomicFile';
 import { isPkcs11Uri } from './pkcs11/uri';
 
 /**
@@ -130,7 +131,7 @@ export class SoftwareKey implements KeyProvider {
   /** Synchronous signing, for batch paths that sign thousands of messages. */
   signSync(message: Uint8Array): Uint8Array {
     if (!this.d) throw new NrfutilError(`${this.label} holds only a public key; signing needs the private key`);
-    return signP256(this.d, message);
+    return signP256Deterministic(this.d, message);
   }
 
   async sign(message: Uint8Array): Promise<Uint8Array> {

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { NrfCommand } from '../../cli/baseCommand';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { keyFlags, keyReference, providerContext } from '../../cli/keyOptions';
-import { writeFileAtomic } from '../../core/atomicFile';
+import { writeFileAtomic } from '../../node/atomicFile';
 import { UsageError } from '../../core/errors';
 import { renderKey, KeyFormat } from '../../core/keyDisplay';
 import { openKeyProvider } from '../../plugins/registry';

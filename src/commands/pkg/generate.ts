@@ -5,7 +5,7 @@ import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
-import { writeFileAtomic, writeFilesAtomic } from '../../core/atomicFile';
+import { writeFileAtomic, writeFilesAtomic } from '../../node/atomicFile';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { signaturesMatchKey } from '../../core/packageVerify';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';

@@ -4,22 +4,9 @@ import { NrfCommand } from '../../cli/baseCommand';
 import { keyFlags, keyReference, providerContext } from '../../cli/keyOptions';
 import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
 import { NrfutilError, UsageError } from '../../core/errors';
-import { ImageVerdict, PackageVerdict, verifyPackage } from '../../core/packageVerify';
+import { PackageVerdict, verifyPackage } from '../../core/packageVerify';
+import { verifyReportText } from '../../core/verifyText';
 import { openKeyProvider } from '../../plugins/registry';
-
-function imageLine(image: ImageVerdict): string {
-  const name = `${image.kind.padEnd(21)} ${image.binFile}`;
-  // Tolerated oddities go to stderr: stdout keeps one line per image and the verdict.
-  for (const warning of image.warnings) process.stderr.write(`Warning: ${warning}\n`);
-  if (image.problems.length === 0) return `${name}: ok (${image.size} bytes, hash ok, signature valid)\n`;
-  return `${name}: REJECTED: ${image.problems.join('; ')}\n`;
-}
-
-function verdictLine(file: string, verdict: PackageVerdict): string {
-  if (verdict.accepted) return `${file}: the bootloader would accept this package\n`;
-  const reason = verdict.problems[0] ?? verdict.images.flatMap((i) => i.problems)[0];
-  return `${file}: REJECTED: ${reason}\n`;
-}
 
 export default class PkgVerify extends NrfCommand {
   static override summary = 'Check a package as the nRF5 secure bootloader would, with the public key it trusts.';
@@ -59,7 +46,9 @@ export default class PkgVerify extends NrfCommand {
       await key.close?.();
     }
     if (flags.json) this.print(JSON.stringify({ package: args.zip_file, key: key.label, ...verdict }, null, 2) + '\n');
-    else this.print(verdict.images.map(imageLine).join('') + verdictLine(args.zip_file, verdict));
+    // Tolerated oddities go to stderr: stdout keeps one line per image and the verdict.
+    for (const warning of verdict.images.flatMap((i) => i.warnings)) process.stderr.write(`Warning: ${warning}\n`);
+    if (!flags.json) this.print(verifyReportText(args.zip_file, verdict));
     if (!verdict.accepted) process.exitCode = 1;
   }
 }

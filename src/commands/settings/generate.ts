@@ -8,7 +8,7 @@ import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOpti
 import { settingsNeedKey, validateAfterKey, validateBeforeKey } from '../../cli/settingsGenerateOptions';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
-import { writeFileAtomic } from '../../core/atomicFile';
+import { writeFileAtomic } from '../../node/atomicFile';
 import { UsageError } from '../../core/errors';
 import { writeIntelHex } from '../../core/intelHex';
 import { readSettingsFields, settingsDisplayText } from '../../core/settingsDisplay';

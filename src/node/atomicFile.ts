@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { NrfutilError } from './errors';
-import { temporaryNameFor } from '../node/temporaryFiles';
+import { NrfutilError } from '../core/errors';
+import { temporaryNameFor } from './temporaryFiles';
 
 
 function missingDirectory(target: string): NrfutilError {

@@ -1,6 +1,6 @@
 import { createHash, Hash } from 'node:crypto';
-import { crc32 } from './crc32';
-import type { PackageFiles } from './dfuPackage';
+import zlib from 'node:zlib';
+import type { PackageFiles } from '../core/dfuPackage';
 
 /**
  * A zip writer for the batch path, byte-identical to what writePackageZip (jszip) makes
@@ -18,11 +18,15 @@ const MADE_BY_UNIX = 0x031e;
 const DOS_DATE_2000_01_01 = ((2000 - 1980) << 9) | (1 << 5) | 1;
 const UNIX_FILE_0664 = 0o100664 * 0x10000;
 
+// zlib.crc32 (Node >= 20.15) is native and several times faster than core's portable
+// table; @types/node 20 does not declare it yet.
+const crc32 = (zlib as unknown as { crc32(data: Uint8Array): number }).crc32;
+
 const crcCache = new WeakMap<Uint8Array, number>();
 
 function cachedCrc(data: Uint8Array): number {
   let crc = crcCache.get(data);
-  if (crc === undefined) crcCache.set(data, (crc = crc32(data)));
+  if (crc === undefined) crcCache.set(data, (crc = crc32(data) >>> 0));
   return crc;
 }
 
