@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writePackageZip } from '../src/core/packageZip';
+import { writeJsZip, writePackageZip } from '../src/core/packageZip';
 import { createHash } from 'node:crypto';
 import { storedZipImage, writeStoredZip } from '../src/core/storedZip';
 
@@ -10,10 +10,10 @@ describe('stored-zip writer', () => {
       ['app.bin', randomBytes(size)],
       ['app.dat', randomBytes(142)],
     ]);
-    expect(Buffer.from(writeStoredZip(files))).toEqual(Buffer.from(await writePackageZip(files)));
+    expect(Buffer.from(writeStoredZip(files))).toEqual(Buffer.from(await writeJsZip(files)));
     // the cached CRC of a reused buffer stays right when the other members change
     files.set('app.dat', randomBytes(140));
-    expect(Buffer.from(writeStoredZip(files))).toEqual(Buffer.from(await writePackageZip(files)));
+    expect(Buffer.from(writeStoredZip(files))).toEqual(Buffer.from(await writeJsZip(files)));
   });
 
   test('the image\'s chunks are the zip, and its sha256 stays right when the hash resumes from a cached firmware', () => {
@@ -27,6 +27,13 @@ describe('stored-zip writer', () => {
       expect(joined).toEqual(Buffer.from(writeStoredZip(files)));
       expect(image.sha256).toBe(sha(joined));
     }
+  });
+
+  test('writePackageZip takes the stored-zip writer for ASCII names and jszip for others, same bytes', async () => {
+    const ascii = new Map<string, Uint8Array>([['app.bin', randomBytes(64)], ['manifest.json', randomBytes(9)]]);
+    expect(Buffer.from(await writePackageZip(ascii))).toEqual(Buffer.from(await writeJsZip(ascii)));
+    const other = new Map<string, Uint8Array>([['café.bin', randomBytes(8)]]);
+    expect(Buffer.from(await writePackageZip(other))).toEqual(Buffer.from(await writeJsZip(other)));
   });
 
   test('refuses names it cannot write like jszip', () => {
