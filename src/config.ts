@@ -1,5 +1,5 @@
-import { cosmiconfig } from 'cosmiconfig';
 import path from 'node:path';
+import { configMayExist } from './configCandidates';
 import { NrfutilError } from './core/errors';
 import type { KeyProviderFactory } from './plugins/keyProvider';
 import { registerKeyProvider } from './plugins/registry';
@@ -67,10 +67,15 @@ function factoryFrom(mod: unknown): KeyProviderFactory | undefined {
 
 /** Loads the config once per process and registers its plugins. */
 export async function loadConfig(cwd = process.cwd()): Promise<NrfutilConfig> {
-  const explorer = cosmiconfig('nrfutil', { searchStrategy: 'project' });
+  if (!configMayExist(cwd)) {
+    loaded = { config: {} };
+    return loaded.config;
+  }
   let result;
   try {
-    result = await explorer.search(cwd);
+    // Loaded only when a config file may exist: most runs have none.
+    const { cosmiconfig } = await import('cosmiconfig');
+    result = await cosmiconfig('nrfutil', { searchStrategy: 'project' }).search(cwd);
   } catch (e) {
     throw new NrfutilError(`Cannot read the nrfutil config: ${(e as Error).message.split('\n')[0]}`);
   }
