@@ -8,11 +8,9 @@ import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
 import { writeFileAtomic } from '../../core/atomicFile';
 import { UsageError } from '../../core/errors';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
-import { generateFleetPackages } from '../../cli/pkgFleet';
 import { PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
-import { buildZigbeeUpdate } from '../../core/zigbeePackage';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import fs from 'node:fs';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
@@ -83,6 +81,7 @@ export default class PkgGenerate extends NrfCommand {
         for (const problem of initCommandLimitProblems(image.init))
           process.stderr.write(`Warning: ${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.\n`);
       if (zigbee) {
+        const { buildZigbeeUpdate } = await import('../../core/zigbeePackage'); // loaded only for --zigbee
         const update = await buildZigbeeUpdate(spec, zigbee.options, signer);
         const zip = await writePackageZip(update.files);
         writeFileAtomic(update.otaFileName, update.otaFile);
@@ -109,6 +108,7 @@ export default class PkgGenerate extends NrfCommand {
     for (const w of warnings) process.stderr.write(w);
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
     const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
+    const { generateFleetPackages } = await import('../../cli/pkgFleet'); // loaded only for --devices
     const allWritten = await generateFleetPackages({ ...flags, devices: flags.devices! }, spec, (t) => this.print(t));
     if (!allWritten) process.exitCode = 1;
   }
