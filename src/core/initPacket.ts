@@ -1,6 +1,6 @@
-import path from 'node:path';
-import protobuf from 'protobufjs';
+import { Reader } from 'protobufjs/minimal';
 import { NrfutilError } from './errors';
+import { dfu } from './generated/dfuCc';
 
 /** Init-packet enums, by the names and values of dfu-cc.proto. */
 export const FwType = { APPLICATION: 0, SOFTDEVICE: 1, BOOTLOADER: 2, SOFTDEVICE_BOOTLOADER: 3, EXTERNAL_APPLICATION: 4 } as const;
@@ -40,10 +40,9 @@ export interface DecodedInitPacket {
   signed?: { signatureType: number; signature: Uint8Array };
 }
 
-// The schema ships in proto/ (two levels up from both src/core and dist/core).
-const root = protobuf.loadSync(path.join(__dirname, '..', '..', 'proto', 'dfu-cc.proto'));
-const PacketMsg = root.lookupType('dfu.Packet');
-const InitCommandMsg = root.lookupType('dfu.InitCommand');
+// Static code generated from proto/dfu-cc.proto by `npm run proto` (no .proto parsing at run time).
+const PacketMsg = dfu.Packet;
+const InitCommandMsg = dfu.InitCommand;
 
 function toProto(init: InitCommand): Record<string, unknown> {
   // Every field is set, defaults included: nrfutil writes them all (proto2 presence),
@@ -94,7 +93,7 @@ function fromProto(m: Record<string, any>): InitCommand {
 
 /** Reads a length-delimited field's raw bytes, so signatures can be checked on the exact bytes. */
 function rawField(buf: Uint8Array, fieldNumber: number): Uint8Array | undefined {
-  const reader = protobuf.Reader.create(buf);
+  const reader = Reader.create(buf);
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     if (tag >>> 3 === fieldNumber && (tag & 7) === 2) return reader.bytes();
