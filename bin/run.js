@@ -2,7 +2,8 @@
 // nrfutil-ts entry point (compiled code in dist/). Global options (-v, -o FILE) and the
 // `nrf5sdk-tools` prefix come before the command, as in nrfutil; they are taken off
 // here because oclif parses flags per command.
-const { run, flush } = require('@oclif/core');
+const { run } = require('@oclif/core/run');
+const { flush } = require('@oclif/core/flush');
 const { stripGlobalOptions, GlobalUsageError } = require('../dist/cli/globalOptions');
 const { describeError } = require('../dist/cli/baseCommand');
 
