@@ -44,31 +44,32 @@ function readCodeCache(bundleBytes, file = CACHE) {
 const WRAPPER = ['(function (exports, require, module, __filename, __dirname, __nrfutilImport) { ', '\n});'];
 const nativeImport = (specifier) => import(specifier);
 
-function compile(source, cachedData) {
-  return new vm.Script(WRAPPER[0] + source + WRAPPER[1], { filename: BUNDLE, cachedData });
+function compile(source, filename, cachedData) {
+  return new vm.Script(WRAPPER[0] + source + WRAPPER[1], { filename, cachedData });
 }
 
 /**
  * Loads the bundle and registers it in require's cache, so that oclif (which requires the
- * bundle for its commands) gets this same module. `useCache: false` for the build's own run.
- * With --enable-source-maps, node's loader does it (it reads the bundle's source map).
+ * bundle for its commands) gets this same module. `useCache: false` for the build's own run;
+ * `bundle` and `cache` name other files (tests). With --enable-source-maps, node's own
+ * loader loads it (and reads the bundle's source map).
  */
-function loadBundle({ useCache = true } = {}) {
-  if (Module._cache[BUNDLE]) return { exports: Module._cache[BUNDLE].exports };
-  if (process.sourceMapsEnabled) return { exports: require(BUNDLE) };
-  const bytes = fs.readFileSync(BUNDLE);
+function loadBundle({ useCache = true, bundle = BUNDLE, cache = `${bundle}.cache` } = {}) {
+  if (Module._cache[bundle]) return { exports: Module._cache[bundle].exports };
+  if (process.sourceMapsEnabled) return { exports: require(bundle) };
+  const bytes = fs.readFileSync(bundle);
   // The build makes the bundle ASCII-only: latin1 is then the same text, ten times faster than utf8.
   const source = isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
-  const cachedData = useCache ? readCodeCache(bytes) : undefined;
-  const script = compile(source, cachedData);
-  const mod = new Module(BUNDLE, module);
-  mod.filename = BUNDLE;
-  mod.paths = Module._nodeModulePaths(path.dirname(BUNDLE));
-  Module._cache[BUNDLE] = mod;
+  const cachedData = useCache ? readCodeCache(bytes, cache) : undefined;
+  const script = compile(source, bundle, cachedData);
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = Module._nodeModulePaths(path.dirname(bundle));
+  Module._cache[bundle] = mod;
   try {
-    script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(BUNDLE), mod, BUNDLE, path.dirname(BUNDLE), nativeImport);
+    script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle), nativeImport);
   } catch (e) {
-    delete Module._cache[BUNDLE];
+    delete Module._cache[bundle];
     throw e;
   }
   mod.loaded = true;
