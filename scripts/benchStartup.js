@@ -5,6 +5,8 @@
 // hits every case alike), and the figures are medians over the rounds: wall time, and
 // CPU time (a steadier guide on a busy machine).
 //   BENCH_RUNS=N  rounds (default 21)
+//   BENCH_COMPARE=/other/checkout/bin/run.js  also runs the three main cases with that CLI,
+//                 in the same rounds (e.g. a build of the previous commit: before/after)
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -39,6 +41,10 @@ const cases = [
   { name: 'version', argv: cli('version') },
   { name: '--help', argv: cli('--help') },
 ];
+if (process.env.BENCH_COMPARE) {
+  const other = path.resolve(process.env.BENCH_COMPARE);
+  for (const c of cases.slice(1, 4)) cases.push({ name: `${c.name} [compare]`, argv: [other, ...c.argv.slice(1)] });
+}
 
 // With /usr/bin/time every run also reports its CPU time (user + system) and peak RSS:
 // CPU time hardly moves when other processes compete for the cores; wall time does.
@@ -73,11 +79,12 @@ const cpus = runs.map((r) => r.map((x) => x.cpu));
 const bare = median(times[0]);
 const bareCpu = median(cpus[0]);
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${RUNS} interleaved rounds, medians`);
-console.log(`${'case'.padEnd(32)} ${'wall ms'.padStart(8)} ${'min'.padStart(7)} ${'x bare'.padStart(7)} ${'cpu ms'.padStart(8)} ${'x bare'.padStart(7)}`);
+if (process.env.BENCH_COMPARE) console.log(`[compare]: ${path.resolve(process.env.BENCH_COMPARE)}`);
+console.log(`${'case'.padEnd(44)} ${'wall ms'.padStart(8)} ${'min'.padStart(7)} ${'x bare'.padStart(7)} ${'cpu ms'.padStart(8)} ${'x bare'.padStart(7)}`);
 cases.forEach((c, i) => {
   const m = median(times[i]);
   const cpu = median(cpus[i]);
-  console.log(`${c.name.padEnd(32)} ${m.toFixed(1).padStart(8)} ${Math.min(...times[i]).toFixed(1).padStart(7)} ${(m / bare).toFixed(2).padStart(7)} ${cpu.toFixed(0).padStart(8)} ${(cpu / bareCpu).toFixed(2).padStart(7)}`);
+  console.log(`${c.name.padEnd(44)} ${m.toFixed(1).padStart(8)} ${Math.min(...times[i]).toFixed(1).padStart(7)} ${(m / bare).toFixed(2).padStart(7)} ${cpu.toFixed(0).padStart(8)} ${(cpu / bareCpu).toFixed(2).padStart(7)}`);
 });
 const rss = runs[1].map((r) => r.rssMb);
 console.log(`pkg generate peak RSS: ${TIME ? `${Math.max(...rss).toFixed(1)} MB (largest of ${rss.length} runs)` : 'not measured (/usr/bin/time missing: apt-get install time)'}`);

@@ -97,6 +97,20 @@ function rewriteDynamicImports(file) {
   return starts.length;
 }
 
+/** oclif's sort of the commands by id without initialising ICU (see scripts/commandIdOrder.js). */
+const oclifIdOrder = {
+  name: 'oclif-id-order',
+  setup(build) {
+    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const needle = '.sort((a, b) => a.id.localeCompare(b.id))';
+      if (source.split(needle).length !== 2) throw new Error('bundle: @oclif/core changed how it sorts commands; update scripts/bundle.js');
+      const order = JSON.stringify(path.join(__dirname, 'commandIdOrder.js'));
+      return { contents: `const { compareCommandIds } = require(${order});\n${source.replace(needle, '.sort((a, b) => compareCommandIds(a.id, b.id))')}`, loader: 'js' };
+    });
+  },
+};
+
 async function main() {
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = await esbuild.build({
@@ -118,7 +132,7 @@ async function main() {
     legalComments: 'none',
     logLevel: 'error',
     metafile: true,
-    plugins: [oclifOwnVersion],
+    plugins: [oclifOwnVersion, oclifIdOrder],
     banner: { js: IMPORT_SHIM },
   });
   const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
