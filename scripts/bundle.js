@@ -111,6 +111,15 @@ const oclifIdOrder = {
   },
 };
 
+/** `debug` inside the bundle is scripts/lazyDebug.js, which loads the real one when DEBUG is set. */
+const LAZY_DEBUG = path.join(__dirname, 'lazyDebug.js');
+const lazyDebug = {
+  name: 'lazy-debug',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) => (args.importer === LAZY_DEBUG ? undefined : { path: LAZY_DEBUG }));
+  },
+};
+
 async function main() {
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = await esbuild.build({
@@ -132,7 +141,7 @@ async function main() {
     legalComments: 'none',
     logLevel: 'error',
     metafile: true,
-    plugins: [oclifOwnVersion, oclifIdOrder],
+    plugins: [oclifOwnVersion, oclifIdOrder, lazyDebug],
     banner: { js: IMPORT_SHIM },
   });
   const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));

@@ -2,52 +2,55 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Whether cosmiconfig could find an `nrfutil` config from `cwd`: a cheap look at the
- * same directories it searches (searchStrategy 'project': from cwd up to the first
- * directory holding a package.json or package.yaml, else up to the root), so that the
- * common case, no config at all, does not load cosmiconfig (a fifth of start-up).
+ * Where cosmiconfig 9 looks for an `nrfutil` config in each directory (its default search
+ * places for the module name; test/configCandidates.test.ts compares this list with
+ * cosmiconfig's own), package.json aside.
+ */
+export function configFileNames(moduleName = 'nrfutil'): string[] {
+  const extensions = ['', '.json', '.yaml', '.yml', '.js', '.ts', '.cjs', '.mjs'];
+  return [
+    ...extensions.map((e) => `.${moduleName}rc${e}`),
+    ...extensions.map((e) => `.config/${moduleName}rc${e}`),
+    ...['.js', '.ts', '.cjs', '.mjs'].map((e) => `${moduleName}.config${e}`),
+  ];
+}
+
+/** cosmiconfig's own options ("meta config"), looked for in the working directory only. */
+const META_CONFIG_FILES = ['package.yaml', ...['json', 'yaml', 'yml', 'js', 'ts', 'cjs', 'mjs'].map((e) => `.config/config.${e}`)];
+
+/**
+ * Whether cosmiconfig could find an `nrfutil` config from `cwd`: a cheap look (a few stat
+ * calls per directory) at the places it searches with searchStrategy 'project', from cwd
+ * up to the first directory holding a package.json or package.yaml, else up to the root.
+ * So the common case, no config at all, does not load cosmiconfig (a fifth of start-up).
  * It errs towards "maybe": any doubt hands the search to cosmiconfig itself.
  */
 export function configMayExist(cwd: string, moduleName = 'nrfutil'): boolean {
-  let dir = path.resolve(cwd);
-  for (;;) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      names = []; // cosmiconfig skips unreadable directories too
-    }
-    const here = new Set(names);
-    // .nrfutilrc[.ext], nrfutil.config.ext
-    if (names.some((n) => n.startsWith(`.${moduleName}rc`) || n.startsWith(`${moduleName}.config.`))) return true;
-    // .config/nrfutilrc[.ext]; in cwd also cosmiconfig's own meta config, .config/config.ext
-    if (here.has('.config') && configDirMayHold(path.join(dir, '.config'), moduleName, dir === path.resolve(cwd))) return true;
-    if (here.has('package.yaml')) return true; // rare: let cosmiconfig parse it
-    if (here.has('package.json')) {
-      // The `nrfutil` key, or (in cwd) a `cosmiconfig` key that can add search places.
-      if (packageJsonMayHold(path.join(dir, 'package.json'), moduleName, dir === path.resolve(cwd))) return true;
-      return false; // the project root: cosmiconfig stops here
-    }
+  const names = configFileNames(moduleName);
+  const start = path.resolve(cwd);
+  if (META_CONFIG_FILES.some((f) => exists(path.join(start, f)))) return true;
+  for (let dir = start; ; ) {
+    if (names.some((f) => exists(path.join(dir, f)))) return true;
+    if (exists(path.join(dir, 'package.yaml'))) return true; // rare: let cosmiconfig parse it
+    const pkg = path.join(dir, 'package.json');
+    if (exists(pkg)) return packageJsonMayHold(pkg, moduleName, dir === start); // the project root: cosmiconfig stops here
     const parent = path.dirname(dir);
     if (parent === dir) return false;
     dir = parent;
   }
 }
 
-function configDirMayHold(configDir: string, moduleName: string, isCwd: boolean): boolean {
-  try {
-    return fs.readdirSync(configDir).some((n) => n.startsWith(`${moduleName}rc`) || (isCwd && n.startsWith('config.')));
-  } catch {
-    return false; // not a directory, or unreadable: cosmiconfig finds nothing there either
-  }
+function exists(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false }) !== undefined;
 }
 
+/** The `nrfutil` key, or (in cwd) a `cosmiconfig` key, which can add search places. */
 function packageJsonMayHold(file: string, moduleName: string, isCwd: boolean): boolean {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    return false;
+    return false; // a directory or unreadable: cosmiconfig gets nothing from it either
   }
   try {
     const pkg = JSON.parse(text) as Record<string, unknown>;

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
-import { configMayExist } from '../src/configCandidates';
+import { cosmiconfig, getDefaultSearchPlaces } from 'cosmiconfig';
+import { configFileNames, configMayExist } from '../src/configCandidates';
 
 /** Builds a directory tree from { 'relative/path': contents } (a trailing '/' makes a directory). */
 function tree(files: Record<string, string>): string {
@@ -40,9 +40,14 @@ describe('the cheap check before loading cosmiconfig', () => {
     expect(configMayExist(cwd)).toBe(expected);
   });
 
+  test("knows every place cosmiconfig searches (update configFileNames when cosmiconfig adds one)", () => {
+    expect([...configFileNames('nrfutil'), 'package.json'].sort()).toEqual([...getDefaultSearchPlaces('nrfutil')].sort());
+  });
+
   test('errs towards "maybe": a broken package.json and a cosmiconfig meta key go to cosmiconfig', () => {
     expect(configMayExist(tree({ 'package.json': '{broken' }))).toBe(true);
     expect(configMayExist(tree({ 'package.json': '{"cosmiconfig":{"searchPlaces":["x.json"]}}' }))).toBe(true);
     expect(configMayExist(tree({ 'package.yaml': 'name: fw' }))).toBe(true);
+    expect(configMayExist(tree({ 'package.json': '{}', '.config/config.json': '{"searchPlaces":["x.json"]}' }))).toBe(true);
   });
 });

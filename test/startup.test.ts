@@ -92,6 +92,14 @@ describe('start-up: the bundle and its code cache', () => {
     expect(bad.stderr).toMatch(/^Error: Config .*nrfutil\.config\.mjs: unknown setting "keyDirectory"/);
   });
 
+  test("DEBUG still turns on oclif's debug output (the bundle loads `debug` only then)", () => {
+    const quiet = runCli(['version']);
+    expect(quiet.stderr).toBe('');
+    const loud = runCli(['version'], { env: { DEBUG: 'oclif*' } });
+    expect(loud.status).toBe(0);
+    expect(loud.stderr).toMatch(/oclif/);
+  });
+
   test('with --enable-source-maps the bundle loads through node itself and still runs', () => {
     const res = spawnSync(process.execPath, ['--enable-source-maps', path.join(ROOT, 'bin', 'run.js'), 'version'], { encoding: 'utf8' });
     expect(res.status).toBe(0);
