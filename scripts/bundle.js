@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The CLI as one file (dist/bundle/cli.js), so that a run reads and compiles one file
-// instead of resolving and loading some 200 modules. oclif finds the commands in the
+// instead of resolving and loading some 300 modules. oclif finds the commands in the
 // bundle through its explicit command strategy (package.json oclif.commands -> COMMANDS).
 // - every command under src/commands is in the bundle: the entry is written from that tree
 // - class names are kept: exit codes depend on error classes' names
-// - pkcs11js (a native addon) stays outside; the fleet worker is its own entry
+// - packages with native code (pkcs11js) stay outside; the fleet worker is its own entry
 // - a linked source map points back at src/ (node --enable-source-maps)
 const acorn = require('acorn');
 const esbuild = require('esbuild');
@@ -22,9 +22,41 @@ function commandFiles(dir, prefix = []) {
   });
 }
 
-// Loaded only on paths that need them, from node_modules as before: the native addon, and
-// the TypeScript compilers that cosmiconfig (a .ts config file) and oclif (development) use.
-const external = ['pkcs11js', 'typescript', 'ts-node'];
+// Loaded from node_modules as before, on the paths that need them: the TypeScript compilers
+// that cosmiconfig (a .ts config file) and oclif (development) use; and (nativeExternals)
+// every package with native code in it or below it (pkcs11js, serialport...), which find
+// their compiled addons relative to their own files.
+const external = ['typescript', 'ts-node'];
+
+const nativeCache = new Map();
+function hasNativeCode(name, seen = new Set()) {
+  if (nativeCache.has(name)) return nativeCache.get(name);
+  if (seen.has(name)) return false;
+  seen.add(name);
+  const dir = path.join(root, 'node_modules', name);
+  let pkg;
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  const native = pkg.gypfile === true || fs.existsSync(path.join(dir, 'binding.gyp')) || fs.existsSync(path.join(dir, 'prebuilds'))
+    || Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).some((dep) => hasNativeCode(dep, seen));
+  nativeCache.set(name, native);
+  return native;
+}
+
+const nativeExternals = {
+  name: 'native-externals',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return undefined;
+      const parts = args.path.split('/');
+      const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      return hasNativeCode(name) ? { path: args.path, external: true } : undefined;
+    });
+  },
+};
 
 const commands = commandFiles(path.join(root, 'src', 'commands'));
 const rel = (file) => './' + path.relative(path.join(root, 'src', 'cli'), file).replace(/\\/g, '/').replace(/\.ts$/, '');
@@ -141,7 +173,7 @@ async function main() {
     legalComments: 'none',
     logLevel: 'error',
     metafile: true,
-    plugins: [oclifOwnVersion, oclifIdOrder, lazyDebug],
+    plugins: [nativeExternals, oclifOwnVersion, oclifIdOrder, lazyDebug],
     banner: { js: IMPORT_SHIM },
   });
   const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
@@ -149,7 +181,7 @@ async function main() {
   await esbuild.build({
     entryPoints: { softwareWorker: path.join(root, 'src', 'fleet', 'softwareWorker.ts') },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir,
-    external, keepNames: true, minifyWhitespace: true, minifySyntax: true, charset: 'ascii', sourcemap: 'linked', sourcesContent: true, legalComments: 'none', logLevel: 'error',
+    external, plugins: [nativeExternals], keepNames: true, minifyWhitespace: true, minifySyntax: true, charset: 'ascii', sourcemap: 'linked', sourcesContent: true, legalComments: 'none', logLevel: 'error',
   });
   if (process.env.BUNDLE_ANALYZE) console.log(await esbuild.analyzeMetafile(result.metafile));
   for (const file of ['cli.js', 'softwareWorker.js']) asciiOnly(path.join(outdir, file));
