@@ -2,8 +2,8 @@
 // Start-up benchmark (prints figures; not a test). One call per build from a Makefile is
 // the common use, so what counts is the whole process: spawn to exit. Every case runs
 // once per round, rounds interleave the cases in a rotating order (so a noisy moment
-// hits every case alike), and the figures are medians over the rounds: wall time, and
-// CPU time (a steadier guide on a busy machine).
+// hits every case alike): medians of the wall time, and means of the CPU time (a steadier
+// guide on a busy machine).
 //   BENCH_RUNS=N  rounds (default 21)
 //   BENCH_COMPARE=/other/checkout/bin/run.js  also runs the three main cases with that CLI,
 //                 in the same rounds (e.g. a build of the previous commit: before/after)
@@ -76,14 +76,16 @@ for (let round = 0; round < RUNS; round++) {
 const times = runs.map((r) => r.map((x) => x.wall));
 const cpus = runs.map((r) => r.map((x) => x.cpu));
 
+// CPU time comes in 10 ms steps from /usr/bin/time: its mean over the rounds resolves finer than a median.
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const bare = median(times[0]);
-const bareCpu = median(cpus[0]);
-console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${RUNS} interleaved rounds, medians`);
+const bareCpu = mean(cpus[0]);
+console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${RUNS} interleaved rounds: wall medians, CPU (user+system) means`);
 if (process.env.BENCH_COMPARE) console.log(`[compare]: ${path.resolve(process.env.BENCH_COMPARE)}`);
 console.log(`${'case'.padEnd(44)} ${'wall ms'.padStart(8)} ${'min'.padStart(7)} ${'x bare'.padStart(7)} ${'cpu ms'.padStart(8)} ${'x bare'.padStart(7)}`);
 cases.forEach((c, i) => {
   const m = median(times[i]);
-  const cpu = median(cpus[i]);
+  const cpu = mean(cpus[i]);
   console.log(`${c.name.padEnd(44)} ${m.toFixed(1).padStart(8)} ${Math.min(...times[i]).toFixed(1).padStart(7)} ${(m / bare).toFixed(2).padStart(7)} ${cpu.toFixed(0).padStart(8)} ${(cpu / bareCpu).toFixed(2).padStart(7)}`);
 });
 const rss = runs[1].map((r) => r.rssMb);
