@@ -1,10 +1,20 @@
 #!/usr/bin/env node
-// nrfutil-ts entry point (compiled code in dist/). Global options (-v, -o FILE) and the
-// `nrf5sdk-tools` prefix come before the command, as in nrfutil; they are taken off
-// here because oclif parses flags per command.
-const { run, flush } = require('@oclif/core');
-const { stripGlobalOptions, GlobalUsageError } = require('../dist/cli/globalOptions');
-const { describeTopLevelError } = require('../dist/cli/baseCommand');
+// nrfutil-ts entry point: the one-file CLI built into dist/bundle (see bin/bundleLoader.js).
+// Global options (-v, -o FILE) and the `nrf5sdk-tools` prefix come before the command, as
+// in nrfutil; they are taken off here because oclif parses flags per command.
+const { loadBundle } = require('./bundleLoader');
+
+let cli;
+try {
+  cli = loadBundle().exports;
+} catch (e) {
+  if (e && e.code === 'ENOENT') {
+    process.stderr.write('Error: nrfutil-ts is not built (dist/bundle/cli.js is missing): run `npm run build`\n');
+    process.exit(1);
+  }
+  throw e;
+}
+const { run, flush, stripGlobalOptions, GlobalUsageError, describeTopLevelError } = cli;
 
 async function main() {
   let argv;

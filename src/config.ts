@@ -1,6 +1,7 @@
-import { cosmiconfig, defaultLoaders, Loader } from 'cosmiconfig';
+import type { Loader } from 'cosmiconfig';
 import { configSearchDirs, unsafeConfigReason } from './configSearch';
 import path from 'node:path';
+import { configMayExist } from './configCandidates';
 import { NrfutilError } from './core/errors';
 import type { KeyProviderFactory } from './plugins/keyProvider';
 import { registerKeyProvider } from './plugins/registry';
@@ -67,7 +68,7 @@ function factoryFrom(mod: unknown): KeyProviderFactory | undefined {
 }
 
 /** cosmiconfig's loaders, each refusing a file that another user could have put there or changed. */
-function guardedLoaders(): Record<string, Loader> {
+function guardedLoaders(defaultLoaders: Record<string, Loader>): Record<string, Loader> {
   const guard =
     (load: Loader): Loader =>
     (filepath, content) => {
@@ -80,11 +81,18 @@ function guardedLoaders(): Record<string, Loader> {
 
 /** Loads the config once per process and registers its plugins. */
 export async function loadConfig(cwd = process.cwd()): Promise<NrfutilConfig> {
-  // Each directory on its own ('none'): cosmiconfig's own climb goes to / when there is no package.json.
-  const explorer = cosmiconfig('nrfutil', { searchStrategy: 'none', loaders: guardedLoaders() });
+  const dirs = configSearchDirs(cwd);
+  if (!configMayExist(dirs)) {
+    loaded = { config: {} };
+    return loaded.config;
+  }
   let result;
   try {
-    for (const dir of configSearchDirs(cwd)) if ((result = await explorer.search(dir))) break;
+    // Loaded only when a config file may exist: most runs have none. Each directory on its
+    // own ('none'): cosmiconfig's own climb goes on to / when there is no package.json.
+    const { cosmiconfig, defaultLoaders } = await import('cosmiconfig');
+    const explorer = cosmiconfig('nrfutil', { searchStrategy: 'none', loaders: guardedLoaders(defaultLoaders) });
+    for (const dir of dirs) if ((result = await explorer.search(dir))) break;
   } catch (e) {
     if (e instanceof NrfutilError) throw e;
     throw new NrfutilError(`Cannot read the nrfutil config: ${(e as Error).message.split('\n')[0]}`);

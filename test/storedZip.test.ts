@@ -29,6 +29,13 @@ describe('stored-zip writer', () => {
     }
   });
 
+  test('writePackageZip takes the stored-zip writer for ASCII names and jszip for others, same bytes', async () => {
+    const ascii = new Map<string, Uint8Array>([['app.bin', randomBytes(64)], ['manifest.json', randomBytes(9)]]);
+    expect(Buffer.from(await writePackageZip(ascii))).toEqual(Buffer.from(await writePackageZip(ascii)));
+    const other = new Map<string, Uint8Array>([['café.bin', randomBytes(8)]]);
+    expect(Buffer.from(await writePackageZip(other))).toEqual(Buffer.from(await writePackageZip(other)));
+  });
+
   test('refuses names it cannot write like jszip', () => {
     expect(() => writeStoredZip(new Map([['café.bin', new Uint8Array(1)]]))).toThrow(/ASCII/);
   });

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import fs from 'node:fs';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { DeviceList, parseDeviceList } from '../core/deviceList';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /** An integer option as nrfutil parses it (the value is checked by core/integers). */
 export function intFlag(description: string, required = false) {

@@ -1,5 +1,5 @@
+import * as Flags from '@oclif/core/flags';
 import { redactSecrets } from '../core/safeText';
-import { Flags } from '@oclif/core';
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
 import type { KeyProvider, KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';

@@ -1,6 +1,4 @@
-import protobuf from 'protobufjs/light';
-import { DFU_CC_SCHEMA } from './dfuCcSchema';
-import { NrfutilError } from './errors';
+import { dfu } from './generated/dfuCc';
 
 /** Init-packet enums, by the names and values of dfu-cc.proto. */
 export const FwType = { APPLICATION: 0, SOFTDEVICE: 1, BOOTLOADER: 2, SOFTDEVICE_BOOTLOADER: 3, EXTERNAL_APPLICATION: 4 } as const;
@@ -45,11 +43,9 @@ export interface DecodedInitPacket {
   warnings: string[];
 }
 
-// The schema is embedded (dfuCcSchema.ts, generated from proto/dfu-cc.proto): no file
-// read, so this runs in browsers and apps; protobufjs/light has no .proto parser to load.
-const root = protobuf.Root.fromJSON(DFU_CC_SCHEMA as unknown as protobuf.INamespace);
-const PacketMsg = root.lookupType('dfu.Packet');
-const InitCommandMsg = root.lookupType('dfu.InitCommand');
+// Static code generated from proto/dfu-cc.proto by `npm run proto` (no .proto parsing at run time).
+const PacketMsg = dfu.Packet;
+const InitCommandMsg = dfu.InitCommand;
 
 function toProto(init: InitCommand): Record<string, unknown> {
   // Every field is set, defaults included: nrfutil writes them all (proto2 presence),

@@ -15,7 +15,10 @@ async function loadJsZip(): Promise<typeof JSZip> {
   return (await import('jszip')).default;
 }
 
-/** The package zip: members stored uncompressed, as nrfutil writes them, in a fixed order. */
+/**
+ * The package zip: members stored uncompressed, as nrfutil writes them, in a fixed order.
+ * (The CLI takes src/node/storedZip's writer for plain ASCII names: same bytes, no jszip.)
+ */
 export async function writePackageZip(files: PackageFiles): Promise<Uint8Array> {
   const zip = new (await loadJsZip())();
   for (const name of [...files.keys()].sort()) {

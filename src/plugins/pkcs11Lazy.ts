@@ -1,5 +1,6 @@
 import { NrfutilError } from '../core/errors';
 import type { KeyProviderFactory } from './keyProvider';
+import { isPkcs11Uri } from './pkcs11/uri';
 
 /**
  * The PKCS#11 provider, loaded on first use: its native add-on (pkcs11js) is built at
@@ -19,7 +20,7 @@ async function load(): Promise<KeyProviderFactory> {
 
 export const pkcs11Provider: KeyProviderFactory = {
   name: 'pkcs11',
-  accepts: (ref) => ref.keyFile !== undefined && ref.keyFile.toLowerCase().startsWith('pkcs11:'),
+  accepts: (ref) => ref.keyFile !== undefined && isPkcs11Uri(ref.keyFile),
   open: async (ref, ctx) => (await load()).open(ref, ctx),
   generate: async (ref, ctx) => (await load()).generate!(ref, ctx),
 };

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { NrfCommand } from '../../cli/baseCommand';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { keyFlags, keyReference, providerContext } from '../../cli/keyOptions';
@@ -7,7 +8,6 @@ import { UsageError } from '../../core/errors';
 import { renderKey, KeyFormat } from '../../core/keyDisplay';
 import { openKeyProvider } from '../../plugins/registry';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
-import { displayFleetKeys } from '../../cli/keysFleet';
 
 export default class KeysDisplay extends NrfCommand {
   static override summary = 'Display the private key that is stored in a file, or its public key.';
@@ -37,6 +37,7 @@ export default class KeysDisplay extends NrfCommand {
       if (flags.key !== 'pk') throw new UsageError('--devices writes public keys only: use --key pk');
       if (args.key_file !== undefined || flags.device !== undefined || flags.out_file !== undefined)
         throw new UsageError('With --devices, give --out-dir DIR (and --key-dir DIR or --key-file TEMPLATE), not KEY_FILE, --device or --out_file');
+      const { displayFleetKeys } = await import('../../cli/keysFleet'); // loaded only for --devices
       if (!(await displayFleetKeys({ ...flags, devices: flags.devices }, format, (t) => this.print(t)))) process.exitCode = 1;
       return;
     }

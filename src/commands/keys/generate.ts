@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
 import { keyReference, providerContext } from '../../cli/keyOptions';
@@ -8,7 +9,6 @@ import { isPkcs11Uri } from '../../plugins/pkcs11/uri';
 import { publicKeyHex } from '../../core/keyEncoding';
 import { deviceKeyPath } from '../../plugins/deviceDir';
 import { generateKey } from '../../plugins/registry';
-import { generateFleetKeys } from '../../cli/keysFleet';
 
 export default class KeysGenerate extends NrfCommand {
   static override summary = 'Generate a private key (P-256) and store it in a file, a key directory or an HSM.';
@@ -31,6 +31,8 @@ export default class KeysGenerate extends NrfCommand {
     const { args, flags } = await this.parse(KeysGenerate);
     if (flags.devices !== undefined) {
       if (args.key_file !== undefined || flags.device !== undefined) throw new UsageError('--devices creates one key per listed device: give --key-dir DIR, not KEY_FILE or --device');
+      // the fleet code loads only for --devices
+      const { generateFleetKeys } = await import('../../cli/keysFleet');
       await generateFleetKeys(flags.devices, flags['key-dir'], (t) => this.print(t));
       return;
     }

@@ -1,4 +1,6 @@
-import { Args, Flags, Interfaces } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import type { Interfaces } from '@oclif/core';
 import { DEBUG_KEY_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { intFlag } from '../../cli/intFlag';
@@ -9,11 +11,9 @@ import { writeFileAtomic, writeFilesAtomic } from '../../node/atomicFile';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { signaturesMatchKey } from '../../core/packageVerify';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
-import { generateFleetPackages } from '../../cli/pkgFleet';
 import { PackageFiles, PackageSpec, planPackage, signPlan } from '../../core/dfuPackage';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
-import { writePackageZip } from '../../core/packageZip';
-import { buildZigbeeUpdate } from '../../core/zigbeePackage';
+import { writePackageZipFast as writePackageZip } from '../../node/storedZip';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
@@ -88,6 +88,7 @@ export default class PkgGenerate extends NrfCommand {
         return files;
       };
       if (zigbee) {
+        const { buildZigbeeUpdate } = await import('../../core/zigbeePackage'); // loaded only for --zigbee
         const update = await buildZigbeeUpdate(spec, zigbee.options, signer);
         await checkSignatures(update.files);
         // Both files or neither, and an existing file of either name stays as it was on failure.
@@ -111,6 +112,7 @@ export default class PkgGenerate extends NrfCommand {
     const { spec: options } = validatePkgOptions(flags, true, (text) => process.stderr.write(text));
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
     const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
+    const { generateFleetPackages } = await import('../../cli/pkgFleet'); // loaded only for --devices
     const allWritten = await generateFleetPackages({ ...flags, devices: flags.devices! }, spec, (t) => this.print(t));
     if (!allWritten) process.exitCode = 1;
   }

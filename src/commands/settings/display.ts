@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
 import { NrfutilError, UsageError } from '../../core/errors';

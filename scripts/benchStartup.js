@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Start-up benchmark (prints figures; not a test). One call per build from a Makefile is
+// the common use, so what counts is the whole process: spawn to exit. Every case runs
+// once per round, rounds interleave the cases in a rotating order (so a noisy moment
+// hits every case alike): medians of the wall time, and means of the CPU time (a steadier
+// guide on a busy machine).
+//   BENCH_RUNS=N  rounds (default 21)
+//   BENCH_COMPARE=/other/checkout/bin/run.js  also runs the three main cases with that CLI,
+//                 in the same rounds (e.g. a build of the previous commit: before/after)
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'run.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const APP_BYTES = 200 * 1024;
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrfutil-ts-bench-startup-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const app = path.join(dir, 'app.bin');
+fs.writeFileSync(app, crypto.randomBytes(APP_BYTES));
+const key = path.join(dir, 'private.pem');
+const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+fs.writeFileSync(key, privateKey.export({ type: 'sec1', format: 'pem' }), { mode: 0o600 });
+
+const cli = (...args) => [BIN, ...args];
+const cases = [
+  { name: 'node -e 0 (bare)', argv: ['-e', '0'] },
+  {
+    name: 'pkg generate (200 KB, signed)',
+    argv: cli('pkg', 'generate', '--hw-version', '52', '--sd-req', '0x0101', '--application-version', '1', '--application', app, '--key-file', key, 'app_dfu.zip'),
+  },
+  { name: 'keys display --format code', argv: cli('keys', 'display', '--key', 'pk', '--format', 'code', key) },
+  {
+    name: 'settings generate',
+    argv: cli('settings', 'generate', '--family', 'NRF52', '--application', app, '--application-version', '1', '--bootloader-version', '1', '--bl-settings-version', '2', 'settings.hex'),
+  },
+  { name: 'version', argv: cli('version') },
+  { name: '--help', argv: cli('--help') },
+];
+if (process.env.BENCH_COMPARE) {
+  const other = path.resolve(process.env.BENCH_COMPARE);
+  for (const c of cases.slice(1, 4)) cases.push({ name: `${c.name} [compare]`, argv: [other, ...c.argv.slice(1)] });
+}
+
+// With /usr/bin/time every run also reports its CPU time (user + system) and peak RSS:
+// CPU time hardly moves when other processes compete for the cores; wall time does.
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function once(argv) {
+  const [cmd, args] = TIME ? [TIME, ['-f', '@@ %U %S %M', process.execPath, ...argv]] : [process.execPath, argv];
+  const start = process.hrtime.bigint();
+  const res = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
+  if (res.status !== 0) throw new Error(`bench run failed (${res.status}): node ${argv.join(' ')}\n${res.stderr}`);
+  const m = /@@ ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(res.stderr);
+  return { wall, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN, rssMb: m ? Number(m[3]) / 1024 : NaN };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+for (const c of cases) once(c.argv); // warm the file cache; also checks every case works
+const runs = cases.map(() => []);
+for (let round = 0; round < RUNS; round++) {
+  for (let k = 0; k < cases.length; k++) {
+    const i = (round + k) % cases.length;
+    runs[i].push(once(cases[i].argv));
+  }
+}
+const times = runs.map((r) => r.map((x) => x.wall));
+const cpus = runs.map((r) => r.map((x) => x.cpu));
+
+// CPU time comes in 10 ms steps from /usr/bin/time: its mean over the rounds resolves finer than a median.
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const bare = median(times[0]);
+const bareCpu = mean(cpus[0]);
+console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${RUNS} interleaved rounds: wall medians, CPU (user+system) means`);
+if (process.env.BENCH_COMPARE) console.log(`[compare]: ${path.resolve(process.env.BENCH_COMPARE)}`);
+console.log(`${'case'.padEnd(44)} ${'wall ms'.padStart(8)} ${'min'.padStart(7)} ${'x bare'.padStart(7)} ${'cpu ms'.padStart(8)} ${'x bare'.padStart(7)}`);
+cases.forEach((c, i) => {
+  const m = median(times[i]);
+  const cpu = mean(cpus[i]);
+  console.log(`${c.name.padEnd(44)} ${m.toFixed(1).padStart(8)} ${Math.min(...times[i]).toFixed(1).padStart(7)} ${(m / bare).toFixed(2).padStart(7)} ${cpu.toFixed(0).padStart(8)} ${(cpu / bareCpu).toFixed(2).padStart(7)}`);
+});
+const rss = runs[1].map((r) => r.rssMb);
+console.log(`pkg generate peak RSS: ${TIME ? `${Math.max(...rss).toFixed(1)} MB (largest of ${rss.length} runs)` : 'not measured (/usr/bin/time missing: apt-get install time)'}`);
+const target = ['pkg generate (200 KB, signed)', 'keys display --format code', 'settings generate'];
+const worst = Math.max(...cases.map((c, i) => (target.includes(c.name) ? median(times[i]) / bare : 0)));
+console.log(`target: pkg generate, keys display, settings generate <= 1.6x bare node (wall): ${worst <= 1.6 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}x)`);

@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// The CLI as one file (dist/bundle/cli.js), so that a run reads and compiles one file
+// instead of resolving and loading some 300 modules. oclif finds the commands in the
+// bundle through its explicit command strategy (package.json oclif.commands -> COMMANDS).
+// - every command under src/commands is in the bundle: the entry is written from that tree
+// - class names are kept: exit codes depend on error classes' names
+// - packages with native code (pkcs11js) stay outside; the fleet worker is its own entry
+// - a linked source map points back at src/ (node --enable-source-maps)
+const acorn = require('acorn');
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const outdir = path.join(root, 'dist', 'bundle');
+
+function commandFiles(dir, prefix = []) {
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((e) => {
+    if (e.isDirectory()) return commandFiles(path.join(dir, e.name), [...prefix, e.name]);
+    if (!e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) return [];
+    return [{ id: [...prefix, e.name.slice(0, -3)].join(':'), file: path.join(dir, e.name) }];
+  });
+}
+
+// Loaded from node_modules as before, on the paths that need them: the TypeScript compilers
+// that cosmiconfig (a .ts config file) and oclif (development) use; and (nativeExternals)
+// every package with native code in it or below it (pkcs11js, serialport...), which find
+// their compiled addons relative to their own files.
+const external = ['typescript', 'ts-node'];
+
+const nativeCache = new Map();
+function hasNativeCode(name, seen = new Set()) {
+  if (nativeCache.has(name)) return nativeCache.get(name);
+  if (seen.has(name)) return false;
+  seen.add(name);
+  const dir = path.join(root, 'node_modules', name);
+  let pkg;
+  try {
+    pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  } catch {
+    return false;
+  }
+  const native = pkg.gypfile === true || fs.existsSync(path.join(dir, 'binding.gyp')) || fs.existsSync(path.join(dir, 'prebuilds'))
+    || Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }).some((dep) => hasNativeCode(dep, seen));
+  nativeCache.set(name, native);
+  return native;
+}
+
+const nativeExternals = {
+  name: 'native-externals',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:')) return undefined;
+      const parts = args.path.split('/');
+      const name = args.path.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+      return hasNativeCode(name) ? { path: args.path, external: true } : undefined;
+    });
+  },
+};
+
+const commands = commandFiles(path.join(root, 'src', 'commands'));
+const rel = (file) => './' + path.relative(path.join(root, 'src', 'cli'), file).replace(/\\/g, '/').replace(/\.ts$/, '');
+const entry = [
+  '// Written by scripts/bundle.js: the bundle\'s entry (what bin/run.js and oclif take from it).',
+  "export { run } from '@oclif/core/run';",
+  "export { flush } from '@oclif/core/flush';",
+  "export { stripGlobalOptions, GlobalUsageError } from './globalOptions';",
+  "export { describeError, describeTopLevelError } from './describeError';",
+  // Getters around require(): a command's module (and all it imports) is initialised only
+  // when oclif asks for that command; help and topics come from oclif.manifest.json.
+  'export const COMMANDS = {',
+  ...commands.map((c) => `  get '${c.id}'() { return require('${rel(c.file)}').default; },`),
+  '};',
+  '',
+].join('\n');
+
+/** oclif reads its own version from ../package.json beside its files; in the bundle that path is gone. */
+const oclifOwnVersion = {
+  name: 'oclif-own-version',
+  setup(build) {
+    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]cache\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const needle = "JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(__dirname, '..', 'package.json'), 'utf8')).version";
+      if (!source.includes(needle)) throw new Error('bundle: @oclif/core changed how it reads its own version; update scripts/bundle.js');
+      const version = JSON.parse(fs.readFileSync(path.join(path.dirname(args.path), '..', 'package.json'), 'utf8')).version;
+      return { contents: source.replace(needle, JSON.stringify(version)), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * esbuild escapes non-ASCII text except inside regular expression literals (one, in ansis);
+ * \uXXXX means the same code unit in a string, a template, a regex or an identifier.
+ */
+function asciiOnly(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text) fs.writeFileSync(file, ascii);
+}
+
+/**
+ * bin/bundleLoader.js compiles the bundle with vm.Script and a code cache made by another
+ * process. V8 then loses node's callback for import() (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING;
+ * config files .mjs, ESM plugins), and vm's own remedy is experimental and warns on stderr.
+ * So every import(x) of the bundle becomes __impt(x) (same length: the source map stays
+ * exact): the loader passes an import() of its own; under node's own loader (source maps
+ * on, oclif's manifest script) the banner falls back to a native import().
+ */
+const IMPORT_SHIM = 'var __impt=typeof __nrfutilImport=="function"?__nrfutilImport:s=>import(s);';
+
+function rewriteDynamicImports(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const starts = [];
+  const walk = (node) => {
+    if (!node || typeof node.type !== 'string') return;
+    if (node.type === 'ImportExpression' && node.start >= IMPORT_SHIM.length) starts.push(node.start);
+    for (const value of Object.values(node)) {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') walk(value);
+    }
+  };
+  walk(acorn.parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true }));
+  let out = text;
+  for (const at of starts) {
+    if (out.slice(at, at + 6) !== 'import') throw new Error(`bundle: no import( at ${at}`);
+    out = out.slice(0, at) + '__impt' + out.slice(at + 6);
+  }
+  fs.writeFileSync(file, out);
+  return starts.length;
+}
+
+/** oclif's sort of the commands by id without initialising ICU (see scripts/commandIdOrder.js). */
+const oclifIdOrder = {
+  name: 'oclif-id-order',
+  setup(build) {
+    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const needle = '.sort((a, b) => a.id.localeCompare(b.id))';
+      if (source.split(needle).length !== 2) throw new Error('bundle: @oclif/core changed how it sorts commands; update scripts/bundle.js');
+      const order = JSON.stringify(path.join(__dirname, 'commandIdOrder.js'));
+      return { contents: `const { compareCommandIds } = require(${order});\n${source.replace(needle, '.sort((a, b) => compareCommandIds(a.id, b.id))')}`, loader: 'js' };
+    });
+  },
+};
+
+/** `debug` inside the bundle is scripts/lazyDebug.js, which loads the real one when DEBUG is set. */
+const LAZY_DEBUG = path.join(__dirname, 'lazyDebug.js');
+const lazyDebug = {
+  name: 'lazy-debug',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) => (args.importer === LAZY_DEBUG ? undefined : { path: LAZY_DEBUG }));
+  },
+};
+
+async function main() {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
+    stdin: { contents: entry, resolveDir: path.join(root, 'src', 'cli'), sourcefile: 'src/cli/bundleEntry.ts', loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: path.join(outdir, 'cli.js'),
+    external,
+    keepNames: true,
+    // no comments or layout (less to read and parse), identifiers kept as written;
+    // ASCII only, so the loader can read it as latin1 (utf8 decoding costs 10-20 ms)
+    minifyWhitespace: true,
+    minifySyntax: true,
+    charset: 'ascii',
+    sourcemap: 'linked',
+    sourcesContent: true,
+    legalComments: 'none',
+    logLevel: 'error',
+    metafile: true,
+    plugins: [nativeExternals, oclifOwnVersion, oclifIdOrder, lazyDebug],
+    banner: { js: IMPORT_SHIM },
+  });
+  const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
+  // The fleet worker: a worker thread starts it from its own file (src/fleet/batch.ts).
+  await esbuild.build({
+    entryPoints: { softwareWorker: path.join(root, 'src', 'fleet', 'softwareWorker.ts') },
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir,
+    external, plugins: [nativeExternals], keepNames: true, minifyWhitespace: true, minifySyntax: true, charset: 'ascii', sourcemap: 'linked', sourcesContent: true, legalComments: 'none', logLevel: 'error',
+  });
+  if (process.env.BUNDLE_ANALYZE) console.log(await esbuild.analyzeMetafile(result.metafile));
+  for (const file of ['cli.js', 'softwareWorker.js']) asciiOnly(path.join(outdir, file));
+  const bytes = fs.statSync(path.join(outdir, 'cli.js')).size;
+  console.log(`wrote dist/bundle/cli.js (${commands.length} commands, ${(bytes / 1024).toFixed(0)} KB, ${Object.keys(result.metafile.inputs).length} modules, ${imports} import() routed through the loader)`);
+}
+
+main().catch((e) => {
+  console.error(e.message);
+  process.exit(1);
+});
