@@ -156,10 +156,10 @@ describe('the library gives the command line\'s bytes', () => {
   test('warnings go to onWarning, never to the console', async () => {
     const warnings: string[] = [];
     const log = jest.spyOn(console, 'log');
-    await core.createPackage({ hwVersion: 52, sdReq: [1, 2, 3, 4, 5], applicationVersion: 1, applicationVersionString: '1.0.0', application: file('app_odd.bin'), onWarning: (w) => warnings.push(w) });
+    await core.createPackage({ hwVersion: 52, sdReq: Array.from({ length: 17 }, (_, i) => i + 1), applicationVersion: 1, applicationVersionString: '1.0.0', application: file('app_odd.bin'), onWarning: (w) => warnings.push(w) });
     expect(warnings).toEqual([
       'When both application-version-string and application-version are provided, only the string will be used.',
-      'app_odd.dat will have 5 sd_req entries, the bootloader accepts at most 4; the nRF5 bootloader will reject this package.',
+      'app_odd.dat will have 17 sd_req entries, the bootloader accepts at most 16; the nRF5 bootloader will reject this package.',
     ]);
     expect(log).not.toHaveBeenCalled();
   });
