@@ -1,0 +1,69 @@
+import { Args, Flags, Interfaces } from '@oclif/core';
+import fs from 'node:fs';
+import { DEBUG_KEY_BANNER } from '../../cli/banners';
+import { NrfCommand } from '../../cli/baseCommand';
+import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
+import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
+import { signFleetPackages } from '../../cli/pkgSignFleet';
+import { NrfutilError, UsageError } from '../../core/errors';
+import { isNrf5DebugKey } from '../../core/keyEncoding';
+import { writePackageZip } from '../../core/packageZip';
+import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
+import { writeFileAtomic } from '../../node/atomicFile';
+
+export default class PkgSign extends NrfCommand {
+  static override summary = 'Sign a package (again) with another key: the same bytes pkg generate writes with that key.';
+  static override description =
+    'IN may be unsigned or signed by any key. Every init packet is re-signed and every ECDSA boot validation re-made; the result is checked with the key\'s public key before it is written.';
+  static override aliases = ['nrf5sdk-tools:pkg:sign'];
+  static override examples = [
+    '<%= config.bin %> pkg sign unsigned.zip --key-file private.pem signed.zip',
+    '<%= config.bin %> pkg sign app.zip --key-dir keys --device dev-0042 dev-0042.zip',
+    '<%= config.bin %> pkg sign app.zip --devices devices.txt --key-dir keys --out-dir out',
+  ];
+  static override args = {
+    in_zip: Args.string({ description: 'The package to sign', required: true }),
+    out_zip: Args.string({ description: 'The signed package to write (not with --devices)', required: false }),
+  };
+  static override flags = {
+    ...keyFlags,
+    ...deviceBatchFlags,
+    'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(PkgSign);
+    if (flags.devices !== undefined) return this.signForDevices(flags, args.in_zip, args.out_zip);
+    if (args.out_zip === undefined) throw new UsageError("Missing argument 'OUT_ZIP'.");
+    const ref = keyReference(flags);
+    if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
+    const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
+    const key = await openSigningKey(ref);
+    try {
+      if (isNrf5DebugKey(await key.publicKey())) this.print(DEBUG_KEY_BANNER);
+      const files = await signAndVerify(plan, key, args.in_zip);
+      writeFileAtomic(args.out_zip, await writePackageZip(files));
+    } finally {
+      await key.close?.();
+    }
+    this.print(`Zip created at ${args.out_zip}\n`);
+  }
+
+  private async signForDevices(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string | undefined): Promise<void> {
+    if (outZip !== undefined) throw new UsageError('With --devices, give --out-dir DIR instead of OUT_ZIP');
+    if (flags.device !== undefined) throw new UsageError('With --devices, leave out --device: each device in the list gets its own key');
+    const { plan } = await readPackageForSigning(readInput(inZip), inZip);
+    const allWritten = await signFleetPackages({ ...flags, devices: flags.devices! }, plan, (t) => this.print(t));
+    if (!allWritten) process.exitCode = 1;
+  }
+}
+
+/** The input package's bytes; a missing file is a usage error, as in pkg verify. */
+export function readInput(file: string): Uint8Array {
+  if (!fs.existsSync(file)) throw new UsageError(`Invalid value for 'IN_ZIP': File '${file}' does not exist.`);
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new NrfutilError(`Cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+  }
+}
