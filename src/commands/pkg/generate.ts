@@ -15,6 +15,8 @@ import { writePackageZip } from '../../core/packageZip';
 import { buildZigbeeUpdate } from '../../core/zigbeePackage';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import fs from 'node:fs';
+import { signingRequestFlag } from '../../cli/twoPhaseOptions';
+import { generateWithSigningRequest } from '../../cli/pkgGenerateRequest';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 
@@ -54,10 +56,13 @@ export default class PkgGenerate extends NrfCommand {
     'zigbee-ota-fw-version': intFlag('Zigbee OTA firmware version'),
     'zigbee-ota-min-hw-version': intFlag('Zigbee OTA minimum hardware version'),
     'zigbee-ota-max-hw-version': intFlag('Zigbee OTA maximum hardware version'),
+    ...signingRequestFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PkgGenerate);
+    if (flags['signing-request'] !== undefined) return this.print(await generateWithSigningRequest(flags, args.zipfile, flags['signing-request']));
+    if (flags['public-key'] !== undefined) throw new UsageError('--public-key goes with --signing-request (two-phase signing); to sign here, give --key-file or --key-dir');
     if (flags.devices !== undefined) return this.generateForDevices(flags, args.zipfile);
     if (args.zipfile === undefined) throw new UsageError("Missing argument 'ZIPFILE'.");
     const zipfile = args.zipfile;

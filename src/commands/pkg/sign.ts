@@ -10,6 +10,8 @@ import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic } from '../../node/atomicFile';
+import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
+import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
 export default class PkgSign extends NrfCommand {
   static override summary = 'Sign a package (again) with another key: the same bytes pkg generate writes with that key.';
@@ -29,12 +31,17 @@ export default class PkgSign extends NrfCommand {
     ...keyFlags,
     ...deviceBatchFlags,
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
+    ...signingRequestFlag,
+    signatures: Flags.string({ description: 'Two-phase signing: insert these signatures (JSON, made elsewhere for the --signing-request items) into IN; needs --public-key' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PkgSign);
     if (flags.devices !== undefined) return this.signForDevices(flags, args.in_zip, args.out_zip);
     if (args.out_zip === undefined) throw new UsageError("Missing argument 'OUT_ZIP'.");
+    if (flags.signatures !== undefined) return this.insertSignatures(flags, args.in_zip, args.out_zip);
+    if (flags['signing-request'] !== undefined) return this.writeRequest(flags, args.in_zip, args.out_zip, flags['signing-request']);
+    if (flags['public-key'] !== undefined) throw new UsageError('--public-key is for two-phase signing (--signing-request or --signatures); to sign here, name the private key with --key-file or --key-dir');
     const ref = keyReference(flags);
     if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
@@ -49,8 +56,41 @@ export default class PkgSign extends NrfCommand {
     this.print(`Zip created at ${args.out_zip}\n`);
   }
 
+  /** First phase: the unsigned package and the request naming what to sign. */
+  private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
+    const { images } = await readPackageForSigning(readInput(inZip), inZip);
+    const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
+    const { files, items } = unsignedFromImages(images);
+    this.print(await writeUnsignedWithRequest(outZip, requestFile, files, items, publicKey?.xy));
+  }
+
+  /** Second phase: signatures made elsewhere, each checked before anything is written. */
+  private async insertSignatures(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string): Promise<void> {
+    const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
+    if (!publicKey) throw new UsageError('--signatures needs --public-key FILE: the public key of the key that made the signatures');
+    const { images } = await readPackageForSigning(readInput(inZip), inZip);
+    const sigsFile = flags.signatures!;
+    let text: string;
+    try {
+      text = fs.readFileSync(sigsFile, 'utf8');
+    } catch {
+      throw new UsageError(`Invalid value for '--signatures': File '${sigsFile}' does not exist or cannot be read.`);
+    }
+    const result = insertSignatures(images, parseSignaturesJson(text, sigsFile), publicKey.xy, sigsFile, publicKey.label);
+    if (result.complete) {
+      writeFileAtomic(outZip, await writePackageZip(result.files));
+      this.print(`Zip created at ${outZip}\n`);
+    } else if (flags['signing-request'] !== undefined) {
+      this.print(await writeUnsignedWithRequest(outZip, flags['signing-request'], result.files, result.pending, publicKey.xy));
+    } else {
+      writeFileAtomic(outZip, await writePackageZip(result.files));
+      this.print(`Zip created at ${outZip} (boot validations signed, init packets not yet: run pkg sign ${outZip} --signing-request REQ.json NEXT.zip for the second round)\n`);
+    }
+  }
+
   private async signForDevices(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string | undefined): Promise<void> {
     if (outZip !== undefined) throw new UsageError('With --devices, give --out-dir DIR instead of OUT_ZIP');
+    if (flags['signing-request'] !== undefined || flags.signatures !== undefined) throw new UsageError('--signing-request and --signatures sign one package; leave out --devices');
     if (flags.device !== undefined) throw new UsageError('With --devices, leave out --device: each device in the list gets its own key');
     const { plan } = await readPackageForSigning(readInput(inZip), inZip);
     const allWritten = await signFleetPackages({ ...flags, devices: flags.devices! }, plan, (t) => this.print(t));
