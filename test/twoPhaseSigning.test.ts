@@ -148,3 +148,18 @@ describe('two-phase signing: every bad signature names its item and writes nothi
     expect(parseSignature('zz')).toBeUndefined();
   });
 });
+
+describe('README: the two-phase round trip with openssl, run as written', () => {
+  test('the shell example signs with openssl dgst -sha256 -sign and the package verifies', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.split('### Two-phase signing')[1];
+    const script = section.split('```sh\n')[1].split('```')[0];
+    const work = tempDirWith('app_nrf52.hex');
+    fs.renameSync(path.join(work, 'app_nrf52.hex'), path.join(work, 'app.hex'));
+    expect(runCli(['keys', 'generate', 'private.pem'], { cwd: work }).status).toBe(0);
+    execFileSync('openssl', ['ec', '-in', 'private.pem', '-pubout', '-out', 'pub.pem'], { cwd: work, stdio: 'ignore' });
+    const bin = path.join(__dirname, '..', 'bin', 'run.js');
+    execFileSync('bash', ['-euo', 'pipefail', '-c', `nrfutil() { "${process.execPath}" "${bin}" "$@"; }\n${script}`], { cwd: work, stdio: 'pipe' });
+    expect(runCli(['pkg', 'verify', 'app_dfu.zip', '--key-file', 'pub.pem'], { cwd: work }).status).toBe(0);
+  });
+});
