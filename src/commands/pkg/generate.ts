@@ -16,6 +16,7 @@ import { buildZigbeeUpdate } from '../../core/zigbeePackage';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import fs from 'node:fs';
 import { signingRequestFlag } from '../../cli/twoPhaseOptions';
+import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { generateWithSigningRequest } from '../../cli/pkgGenerateRequest';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
@@ -57,6 +58,7 @@ export default class PkgGenerate extends NrfCommand {
     'zigbee-ota-min-hw-version': intFlag('Zigbee OTA minimum hardware version'),
     'zigbee-ota-max-hw-version': intFlag('Zigbee OTA maximum hardware version'),
     ...signingRequestFlag,
+    ...expectBootloaderKeyFlag,
   };
 
   async run(): Promise<void> {
@@ -84,6 +86,10 @@ export default class PkgGenerate extends NrfCommand {
       const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
       const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
       const plan = planPackage(spec);
+      // The key each bootloader trusts, on stderr: stdout stays nrfutil's.
+      const check = checkBootloaderKeys(plan.images, { signingKey: key && (await key.publicKey()), expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+      process.stderr.write(check.text + check.warnings);
+      refuseMismatch(check);
       for (const image of plan.images)
         for (const problem of initCommandLimitProblems(image.init))
           process.stderr.write(`Warning: ${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.\n`);
@@ -114,6 +120,9 @@ export default class PkgGenerate extends NrfCommand {
     for (const w of warnings) process.stderr.write(w);
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
     const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
+    const check = checkBootloaderKeys(planPackage(spec).images, { expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    process.stderr.write(check.text + check.warnings);
+    refuseMismatch(check);
     const allWritten = await generateFleetPackages({ ...flags, devices: flags.devices! }, spec, (t) => this.print(t));
     if (!allWritten) process.exitCode = 1;
   }

@@ -10,6 +10,7 @@ import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic } from '../../node/atomicFile';
+import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
@@ -32,6 +33,7 @@ export default class PkgSign extends NrfCommand {
     ...deviceBatchFlags,
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
     ...signingRequestFlag,
+    ...expectBootloaderKeyFlag,
     signatures: Flags.string({ description: 'Two-phase signing: insert these signatures (JSON, made elsewhere for the --signing-request items) into IN; needs --public-key' }),
   };
 
@@ -47,7 +49,12 @@ export default class PkgSign extends NrfCommand {
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
     const key = await openSigningKey(ref);
     try {
-      if (isNrf5DebugKey(await key.publicKey())) this.print(DEBUG_KEY_BANNER);
+      const signingKey = await key.publicKey();
+      if (isNrf5DebugKey(signingKey)) this.print(DEBUG_KEY_BANNER);
+      const check = checkBootloaderKeys(plan.images, { signingKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+      this.print(check.text);
+      process.stderr.write(check.warnings);
+      refuseMismatch(check);
       const files = await signAndVerify(plan, key, args.in_zip);
       writeFileAtomic(args.out_zip, await writePackageZip(files));
     } finally {
@@ -93,6 +100,9 @@ export default class PkgSign extends NrfCommand {
     if (flags['signing-request'] !== undefined || flags.signatures !== undefined) throw new UsageError('--signing-request and --signatures sign one package; leave out --devices');
     if (flags.device !== undefined) throw new UsageError('With --devices, leave out --device: each device in the list gets its own key');
     const { plan } = await readPackageForSigning(readInput(inZip), inZip);
+    const check = checkBootloaderKeys(plan.images, { expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    process.stderr.write(check.text + check.warnings);
+    refuseMismatch(check);
     const allWritten = await signFleetPackages({ ...flags, devices: flags.devices! }, plan, (t) => this.print(t));
     if (!allWritten) process.exitCode = 1;
   }

@@ -6,6 +6,7 @@ import { NrfutilError, UsageError } from '../../core/errors';
 import { PackageVerdict, verifyPackage } from '../../core/packageVerify';
 import { verifyReportText } from '../../core/verifyText';
 import { openKeyProvider } from '../../plugins/registry';
+import { expectBootloaderKeyFlag, packageBootloaderCheck } from '../../cli/bootloaderKeyCheck';
 
 export default class PkgVerify extends NrfCommand {
   static override summary = 'Check a package as the nRF5 secure bootloader would, with the public key it trusts.';
@@ -22,6 +23,7 @@ export default class PkgVerify extends NrfCommand {
   static override flags = {
     ...keyFlags,
     json: Flags.boolean({ description: 'Print the result as JSON' }),
+    ...expectBootloaderKeyFlag,
   };
 
   async run(): Promise<void> {
@@ -37,13 +39,17 @@ export default class PkgVerify extends NrfCommand {
     }
     const key = await openKeyProvider(ref, providerContext());
     let verdict: PackageVerdict;
+    let publicKey: Uint8Array;
     try {
-      verdict = await verifyPackage(zip, args.zip_file, await key.publicKey());
+      publicKey = await key.publicKey();
+      verdict = await verifyPackage(zip, args.zip_file, publicKey);
     } finally {
       await key.close?.();
     }
-    if (flags.json) this.print(JSON.stringify({ package: args.zip_file, key: key.label, ...verdict }, null, 2) + '\n');
-    else this.print(verifyReportText(args.zip_file, verdict));
-    if (!verdict.accepted) process.exitCode = 1;
+    const check = await packageBootloaderCheck(zip, args.zip_file, { signingKey: publicKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    if (flags.json) this.print(JSON.stringify({ package: args.zip_file, key: key.label, ...verdict, bootloaderKeys: check.reports }, null, 2) + '\n');
+    else this.print(verifyReportText(args.zip_file, verdict) + check.text + (check.mismatch ? `Error: ${check.mismatch}\n` : ''));
+    if (!flags.json) process.stderr.write(check.warnings);
+    if (!verdict.accepted || check.mismatch) process.exitCode = 1;
   }
 }
