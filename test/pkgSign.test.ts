@@ -37,8 +37,13 @@ describe('pkg sign IN OUT equals pkg generate with that key', () => {
     const expected = cli([...GEN, ...firmware, '--key-file', 'key_b.pem', `${tag}-expected.zip`]);
     expect(expected.status).toBe(0);
     const signed = cli(['pkg', 'sign', `${tag}-in.zip`, '--key-file', 'key_b.pem', `${tag}-signed.zip`]);
-    expect(signed).toMatchObject({ status: 0, stderr: '' });
-    expect(signed.stdout).toBe(`Zip created at ${tag}-signed.zip\n`);
+    // the test bootloaders have no key compiled in: pkg sign says so
+    const bl = firmware.includes('--softdevice') && firmware.includes('--bootloader') ? 'sd_bl.bin' : firmware.includes('--bootloader') ? 'bl_nrf52.bin' : undefined;
+    expect(signed).toMatchObject({
+      status: 0,
+      stdout: `${bl ? `Bootloader key (${bl}): none found\n` : ''}Zip created at ${tag}-signed.zip\n`,
+      stderr: bl ? `Warning: the bootloader in ${bl} carries no P-256 public key (no dfu_public_key.c key found): it will not accept signed updates as expected\n` : '',
+    });
     expect(read(`${tag}-signed.zip`)).toEqual(read(`${tag}-expected.zip`));
     // and back again, from a package signed by key_b, with a key from a key directory
     const again = cli(['nrf5sdk-tools:pkg:sign', `${tag}-signed.zip`, '--key-dir', 'keys', '--device', 'dev-7', `${tag}-dev.zip`]);

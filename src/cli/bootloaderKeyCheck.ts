@@ -100,3 +100,12 @@ export async function packageBootloaderCheck(zip: Uint8Array, name: string, opti
   }
   return checkBootloaderKeys(images, options);
 }
+
+/**
+ * What pkg generate says on stderr: the key a bootloader trusts and its warnings, but
+ * nothing for a bootloader without one (nrfutil says nothing either, and an open
+ * bootloader is a deliberate choice; pkg sign and pkg verify do warn).
+ */
+export function quietWithoutKey(check: { reports: BootloaderKeyReport[]; text: string; warnings: string }): string {
+  return check.reports.some((r) => r.fingerprint) ? check.text + check.warnings : '';
+}

@@ -11,6 +11,7 @@ import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic } from '../../node/atomicFile';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
+import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
@@ -34,12 +35,14 @@ export default class PkgSign extends NrfCommand {
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
     ...signingRequestFlag,
     ...expectBootloaderKeyFlag,
+    ...expectBootloaderKeyDirFlag,
     signatures: Flags.string({ description: 'Two-phase signing: insert these signatures (JSON, made elsewhere for the --signing-request items) into IN; needs --public-key' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PkgSign);
     if (flags.devices !== undefined) return this.signForDevices(flags, args.in_zip, args.out_zip);
+    if (flags['expect-bootloader-key-dir'] !== undefined) throw new UsageError('--expect-bootloader-key-dir goes with --devices; for one package give --expect-bootloader-key FILE');
     if (args.out_zip === undefined) throw new UsageError("Missing argument 'OUT_ZIP'.");
     if (flags.signatures !== undefined) return this.insertSignatures(flags, args.in_zip, args.out_zip);
     if (flags['signing-request'] !== undefined) return this.writeRequest(flags, args.in_zip, args.out_zip, flags['signing-request']);
@@ -99,6 +102,18 @@ export default class PkgSign extends NrfCommand {
     if (outZip !== undefined) throw new UsageError('With --devices, give --out-dir DIR instead of OUT_ZIP');
     if (flags['signing-request'] !== undefined || flags.signatures !== undefined) throw new UsageError('--signing-request and --signatures sign one package; leave out --devices');
     if (flags.device !== undefined) throw new UsageError('With --devices, leave out --device: each device in the list gets its own key');
+    if (hasDeviceTemplate(inZip) || flags['expect-bootloader-key-dir'] !== undefined) {
+      const planFor = async (device: string) => {
+        const file = forDevice(inZip, device)!;
+        return (await readPackageForSigning(readInput(file), file)).plan;
+      };
+      const ok = await runPerDeviceBatch(
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], planFor },
+        (t) => this.print(t),
+      );
+      if (!ok) process.exitCode = 1;
+      return;
+    }
     const { plan } = await readPackageForSigning(readInput(inZip), inZip);
     const check = checkBootloaderKeys(plan.images, { expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
     process.stderr.write(check.text + check.warnings);
