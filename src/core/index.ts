@@ -6,6 +6,7 @@
  */
 export { createPackage, readPackage, displayPackage, verifyPackage } from './libraryPackage';
 export type { CreatePackageOptions, FirmwareFile, BootValidation, PackageContents, VerifyResult, VerifiedImage, VerifyCheck } from './libraryPackage';
+export { resignPackage } from './resignPackage';
 export { createSettings } from './librarySettings';
 export type { CreateSettingsOptions } from './librarySettings';
 export { pemKey, publicKeyCode, publicKeyFromText } from './libraryKeys';

@@ -16,6 +16,10 @@ import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZipFast as writePackageZip } from '../../node/storedZip';
 import { initCommandLimitProblems } from '../../core/bootloaderLimits';
 import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
+import { signingRequestFlag } from '../../cli/twoPhaseOptions';
+import { checkBootloaderKeys, expectBootloaderKeyFlag, quietWithoutKey, refuseMismatch } from '../../cli/bootloaderKeyCheck';
+import { generateWithSigningRequest } from '../../cli/pkgGenerateRequest';
+import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 
@@ -56,11 +60,17 @@ export default class PkgGenerate extends NrfCommand {
     'zigbee-ota-fw-version': intFlag('Zigbee OTA firmware version'),
     'zigbee-ota-min-hw-version': intFlag('Zigbee OTA minimum hardware version'),
     'zigbee-ota-max-hw-version': intFlag('Zigbee OTA maximum hardware version'),
+    ...signingRequestFlag,
+    ...expectBootloaderKeyFlag,
+    ...expectBootloaderKeyDirFlag,
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PkgGenerate);
+    if (flags['signing-request'] !== undefined) return this.print(await generateWithSigningRequest(flags, args.zipfile, flags['signing-request']));
+    if (flags['public-key'] !== undefined) throw new UsageError('--public-key goes with --signing-request (two-phase signing); to sign here, give --key-file or --key-dir');
     if (flags.devices !== undefined) return this.generateForDevices(flags, args.zipfile);
+    if (flags['expect-bootloader-key-dir'] !== undefined) throw new UsageError('--expect-bootloader-key-dir goes with --devices; for one package give --expect-bootloader-key FILE');
     if (args.zipfile === undefined) throw new UsageError("Missing argument 'ZIPFILE'.");
     const zipfile = args.zipfile;
     const ref = keyReference(flags);
@@ -79,6 +89,10 @@ export default class PkgGenerate extends NrfCommand {
       const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
       const signer = key ? (m: Uint8Array) => key!.sign(m) : undefined;
       const plan = planPackage(spec);
+      // The key each bootloader trusts, on stderr: stdout stays nrfutil's.
+      const check = checkBootloaderKeys(plan.images, { signingKey: key && (await key.publicKey()), expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+      process.stderr.write(quietWithoutKey(check));
+      refuseMismatch(check);
       for (const image of plan.images)
         for (const problem of initCommandLimitProblems(image.init, limitsFromFlags(flags)))
           process.stderr.write(`Warning: ${image.datName} will have ${problem}; the nRF5 bootloader will reject this package.\n`);
@@ -111,8 +125,22 @@ export default class PkgGenerate extends NrfCommand {
     if (zipfile !== undefined) throw new UsageError('With --devices, give --out-dir DIR instead of a ZIPFILE');
     const { spec: options } = validatePkgOptions(flags, true, (text) => process.stderr.write(text));
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
+    if (hasDeviceTemplate(flags.application, flags.bootloader, flags.softdevice) || flags['expect-bootloader-key-dir'] !== undefined) {
+      if (flags['dat-only']) throw new UsageError('--dat-only shares one .bin: it cannot be combined with {device} in firmware paths or --expect-bootloader-key-dir');
+      const planFor = (device: string) =>
+        planPackage({ ...options, ...readPackageImages({ application: forDevice(flags.application, device), bootloader: forDevice(flags.bootloader, device), softdevice: forDevice(flags.softdevice, device) }) });
+      const ok = await runPerDeviceBatch(
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], planFor },
+        (t) => this.print(t),
+      );
+      if (!ok) process.exitCode = 1;
+      return;
+    }
     const spec: PackageSpec = { ...options, ...readPackageImages(flags) };
     const { generateFleetPackages } = await import('../../cli/pkgFleet'); // loaded only for --devices
+    const check = checkBootloaderKeys(planPackage(spec).images, { expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    process.stderr.write(quietWithoutKey(check));
+    refuseMismatch(check);
     const allWritten = await generateFleetPackages({ ...flags, devices: flags.devices! }, spec, (t) => this.print(t));
     if (!allWritten) process.exitCode = 1;
   }

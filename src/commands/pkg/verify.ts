@@ -8,6 +8,7 @@ import { NrfutilError, UsageError } from '../../core/errors';
 import { PackageVerdict, verifyPackage } from '../../core/packageVerify';
 import { verifyReportText } from '../../core/verifyText';
 import { openKeyProvider } from '../../plugins/registry';
+import { expectBootloaderKeyFlag, packageBootloaderCheck } from '../../cli/bootloaderKeyCheck';
 
 export default class PkgVerify extends NrfCommand {
   static override summary = 'Check a package as the nRF5 secure bootloader would, with the public key it trusts.';
@@ -25,6 +26,7 @@ export default class PkgVerify extends NrfCommand {
     ...keyFlags,
     ...limitFlags,
     json: Flags.boolean({ description: 'Print the result as JSON' }),
+    ...expectBootloaderKeyFlag,
   };
 
   async run(): Promise<void> {
@@ -41,15 +43,19 @@ export default class PkgVerify extends NrfCommand {
     }
     const key = await openKeyProvider(ref, providerContext());
     let verdict: PackageVerdict;
+    let publicKey: Uint8Array;
     try {
-      verdict = await verifyPackage(zip, args.zip_file, await key.publicKey(), limits);
+      publicKey = await key.publicKey();
+      verdict = await verifyPackage(zip, args.zip_file, publicKey, limits);
     } finally {
       await key.close?.();
     }
-    if (flags.json) this.print(JSON.stringify({ package: args.zip_file, key: key.label, ...verdict }, null, 2) + '\n');
+    const check = await packageBootloaderCheck(zip, args.zip_file, { signingKey: publicKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    if (flags.json) this.print(JSON.stringify({ package: args.zip_file, key: key.label, ...verdict, bootloaderKeys: check.reports }, null, 2) + '\n');
+    else this.print(verifyReportText(args.zip_file, verdict) + check.text + (check.mismatch ? `Error: ${check.mismatch}\n` : ''));
+    if (!flags.json) process.stderr.write(check.warnings);
     // Tolerated oddities go to stderr: stdout keeps one line per image and the verdict.
     for (const warning of verdict.images.flatMap((i) => i.warnings)) process.stderr.write(`Warning: ${warning}\n`);
-    if (!flags.json) this.print(verifyReportText(args.zip_file, verdict));
-    if (!verdict.accepted) process.exitCode = 1;
+    if (!verdict.accepted || check.mismatch) process.exitCode = 1;
   }
 }
