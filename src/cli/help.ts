@@ -1,4 +1,4 @@
-import { Help } from '@oclif/core';
+import { Help } from '@oclif/core/help';
 
 /**
  * nrfutil's global options come before the command, where oclif does not parse them
