@@ -3,8 +3,8 @@ import { loadFirmwareImage } from './firmwareImage';
 import { writeIntelHex } from './intelHex';
 import type { BootValidation, FirmwareFile } from './libraryPackage';
 import type { SigningKey } from './libraryKeys';
-import { backupOverlapsPage, buildSettingsPage, SETTINGS_FAMILIES, SettingsFamily, settingsSegments } from './settingsPage';
-import { SettingsGenerateFlags, validateAfterKey, validateBeforeKey } from './settingsOptions';
+import { SETTINGS_FAMILIES, SettingsFamily } from './settingsPage';
+import { SettingsGenerateFlags, settingsPageSegments, validateAfterKey, validateBeforeKey } from './settingsOptions';
 
 /** `settings generate`'s options, camelCase; the same defaults and checks as the command line. */
 export interface CreateSettingsOptions {
@@ -57,17 +57,5 @@ export async function createSettings(options: CreateSettingsOptions): Promise<st
   const image = (file: FirmwareFile | undefined) => file && loadFirmwareImage(file.name, file.data);
   const application = image(options.application);
   const softdevice = image(options.softdevice);
-  const page = await buildSettingsPage(
-    {
-      version: settings.version,
-      applicationVersion: settings.applicationVersion,
-      bootloaderVersion: settings.bootloaderVersion,
-      application: application && { bin: application.bin, validation: settings.appValidation },
-      softdevice: softdevice && { bin: softdevice.bin, validation: settings.sdValidation },
-    },
-    key && ((message) => key.sign(message)),
-  );
-  if (settings.backupAddress !== undefined && backupOverlapsPage(page, settings.address, settings.backupAddress))
-    throw new UsageError(`Invalid value for 'backupAddress': 0x${settings.backupAddress.toString(16).toUpperCase()} overlaps the settings page at 0x${settings.address.toString(16).toUpperCase()}; choose another page`);
-  return writeIntelHex(settingsSegments(page, settings.address, settings.backupAddress));
+  return writeIntelHex(await settingsPageSegments(settings, { application, softdevice }, key && ((message) => key.sign(message)), 'backupAddress'));
 }

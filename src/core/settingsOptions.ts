@@ -1,7 +1,9 @@
 import { NrfutilError, UsageError } from './errors';
 import { ValidationType } from './initPacket';
 import { parseUint32, parseVersionString } from './integers';
-import { DEFAULT_BACKUP_OFFSET, SETTINGS_PAGE_ADDRESS, SettingsFamily, SettingsVersion } from './settingsPage';
+import type { FirmwareImage } from './firmwareImage';
+import type { Segment } from './intelHex';
+import { backupOverlapsPage, buildSettingsPage, DEFAULT_BACKUP_OFFSET, SETTINGS_PAGE_ADDRESS, SettingsFamily, settingsSegments, SettingsVersion } from './settingsPage';
 import { bootValidationValue } from './pkgOptions';
 
 /** oclif enforces the required flags (family and both versions) before we see them. */
@@ -101,4 +103,32 @@ export function validateAfterKey(flags: SettingsGenerateFlags): SettingsGenerate
     sdValidation,
     needsKey: appValidation === ValidationType.VALIDATE_ECDSA_P256_SHA256 || sdValidation === ValidationType.VALIDATE_ECDSA_P256_SHA256,
   };
+}
+
+/**
+ * The settings page (and its backup) as HEX segments, from checked options and images:
+ * what `settings generate` writes and the library's createSettings returns. `option`
+ * names the backup address as the caller's user spells it.
+ */
+export async function settingsPageSegments(
+  options: SettingsGenerateOptions,
+  images: { application?: FirmwareImage; softdevice?: FirmwareImage },
+  sign: ((message: Uint8Array) => Promise<Uint8Array>) | undefined,
+  option = '--backup-address',
+): Promise<Segment[]> {
+  const { application, softdevice } = images;
+  const page = await buildSettingsPage(
+    {
+      version: options.version,
+      applicationVersion: options.applicationVersion,
+      bootloaderVersion: options.bootloaderVersion,
+      application: application && { bin: application.bin, validation: options.appValidation },
+      softdevice: softdevice && { bin: softdevice.bin, validation: options.sdValidation },
+    },
+    sign,
+  );
+  const hex = (n: number) => `0x${n.toString(16).toUpperCase()}`;
+  if (options.backupAddress !== undefined && backupOverlapsPage(page, options.address, options.backupAddress))
+    throw new UsageError(`Invalid value for '${option}': ${hex(options.backupAddress)} overlaps the settings page at ${hex(options.address)}; choose another page`);
+  return settingsSegments(page, options.address, options.backupAddress);
 }

@@ -6,14 +6,14 @@ import { factoryFor } from '../../plugins/registry';
 import { intFlag } from '../../cli/intFlag';
 import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readFirmware } from '../../cli/pkgGenerateOptions';
-import { settingsNeedKey, validateAfterKey, validateBeforeKey } from '../../cli/settingsGenerateOptions';
+import { settingsNeedKey, settingsPageSegments, validateAfterKey, validateBeforeKey } from '../../cli/settingsGenerateOptions';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writeFileAtomic } from '../../node/atomicFile';
 import { UsageError } from '../../core/errors';
 import { writeIntelHex } from '../../core/intelHex';
 import { readSettingsFields, settingsDisplayText } from '../../core/settingsDisplay';
-import { backupOverlapsPage, buildSettingsPage, SETTINGS_FAMILIES, settingsSegments } from '../../core/settingsPage';
+import { SETTINGS_FAMILIES } from '../../core/settingsPage';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 
@@ -61,19 +61,7 @@ export default class SettingsGenerate extends NrfCommand {
       const options = validateAfterKey(flags);
       const application = flags.application ? readFirmware(flags.application, '--application').image : undefined;
       const softdevice = flags.softdevice ? readFirmware(flags.softdevice, '--softdevice').image : undefined;
-      const page = await buildSettingsPage(
-        {
-          version: options.version,
-          applicationVersion: options.applicationVersion,
-          bootloaderVersion: options.bootloaderVersion,
-          application: application && { bin: application.bin, validation: options.appValidation },
-          softdevice: softdevice && { bin: softdevice.bin, validation: options.sdValidation },
-        },
-        key && ((m) => key!.sign(m)),
-      );
-      if (options.backupAddress !== undefined && backupOverlapsPage(page, options.address, options.backupAddress))
-        throw new UsageError(`Invalid value for '--backup-address': 0x${options.backupAddress.toString(16).toUpperCase()} overlaps the settings page at 0x${options.address.toString(16).toUpperCase()}; choose another page`);
-      const segments = settingsSegments(page, options.address, options.backupAddress);
+      const segments = await settingsPageSegments(options, { application, softdevice }, key && ((m) => key!.sign(m)));
       writeFileAtomic(args.hex_file, writeIntelHex(segments));
       this.print(`\nGenerated Bootloader DFU settings .hex file and stored it in: ${args.hex_file}\n`);
       this.print(settingsDisplayText(args.hex_file, options.family, options.address, readSettingsFields(segments, options.address, { v1SoftDeviceSize: true })));
