@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../node/atomicFile';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
+import { limitWarnings } from '../core/signingCheck';
 import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
@@ -41,7 +42,11 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   const { devices, duplicates } = readDeviceList(flags.devices);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${flags.devices}; it gets one package\n`);
 
+  // as in a single run: a key reference that cannot work is one usage error before any output;
+  // init-command limits are one warning, not a failure per device
+  if (devices.length) keyFor(devices[0]);
   const plan = planPackage(spec);
+  process.stderr.write(limitWarnings(plan));
   if (mode === 'dat') {
     if (plan.images.length !== 1) throw new UsageError('--dat-only makes one init packet per device: give a single image (e.g. --application only)');
     fs.mkdirSync(outDir, { recursive: true });

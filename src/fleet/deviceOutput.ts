@@ -7,6 +7,7 @@ import { NrfutilError } from '../core/errors';
 import { writePackageZip } from '../core/packageZip';
 import { isPlainAsciiName, storedZipImage } from '../node/storedZip';
 import { verifyPackageFiles } from '../core/packageVerify';
+import { signingProblems } from '../core/signingCheck';
 import type { KeyProvider } from '../plugins/keyProvider';
 
 export type BatchMode = 'zip' | 'dat';
@@ -42,8 +43,9 @@ export interface DeviceFile {
 export async function buildDeviceFile(device: string, plan: PackagePlan, key: KeyProvider, options: BatchOutputOptions): Promise<DeviceFile> {
   if (!key.sign) throw new NrfutilError(`${key.label} holds only a public key; signing needs the private key`);
   const files = await signPlan(plan, (m) => key.sign!(m));
-  const verdict = verifyPackageFiles(files, device, await key.publicKey());
-  if (!verdict.accepted) throw new NrfutilError(`the package does not verify with the device's key: ${[...verdict.problems, ...verdict.images.flatMap((i) => i.problems)][0]}`);
+  // init-command limits are pkg generate's warning, printed once by the caller, not a device failure
+  const problems = signingProblems(verifyPackageFiles(files, device, await key.publicKey()), plan);
+  if (problems.length) throw new NrfutilError(`the package does not verify with the device's key: ${problems[0]}`);
   const file = expandDeviceTemplate(options.nameTemplate, device);
   if (options.mode === 'dat') {
     const dat = files.get(plan.images[0].datName)!;

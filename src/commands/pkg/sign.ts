@@ -10,6 +10,7 @@ import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic } from '../../node/atomicFile';
+import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
@@ -58,6 +59,7 @@ export default class PkgSign extends NrfCommand {
       this.print(check.text);
       process.stderr.write(check.warnings);
       refuseMismatch(check);
+      process.stderr.write(limitWarnings(plan));
       const files = await signAndVerify(plan, key, args.in_zip);
       writeFileAtomic(args.out_zip, await writePackageZip(files));
     } finally {
