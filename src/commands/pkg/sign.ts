@@ -33,6 +33,7 @@ export default class PkgSign extends NrfCommand {
   static override flags = {
     ...keyFlags,
     ...deviceBatchFlags,
+    json: Flags.boolean({ description: 'Print the result as JSON: the batch report with --devices, else the key and the bootloader keys found' }),
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
     ...signingRequestFlag,
     ...expectBootloaderKeyFlag,
@@ -52,11 +53,12 @@ export default class PkgSign extends NrfCommand {
     if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
     const key = await openSigningKey(ref);
+    let check: ReturnType<typeof checkBootloaderKeys>;
     try {
       const signingKey = await key.publicKey();
-      if (isNrf5DebugKey(signingKey)) this.print(DEBUG_KEY_BANNER);
-      const check = checkBootloaderKeys(plan.images, { signingKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
-      this.print(check.text);
+      if (isNrf5DebugKey(signingKey)) (flags.json ? (t: string) => process.stderr.write(t) : (t: string) => this.print(t))(DEBUG_KEY_BANNER);
+      check = checkBootloaderKeys(plan.images, { signingKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+      if (!flags.json) this.print(check.text);
       process.stderr.write(check.warnings);
       refuseMismatch(check);
       process.stderr.write(limitWarnings(plan));
@@ -65,7 +67,8 @@ export default class PkgSign extends NrfCommand {
     } finally {
       await key.close?.();
     }
-    this.print(`Zip created at ${args.out_zip}\n`);
+    if (flags.json) this.print(JSON.stringify({ package: args.out_zip, key: key.label, bootloaderKeys: check.reports }, null, 2) + '\n');
+    else this.print(`Zip created at ${args.out_zip}\n`);
   }
 
   /** First phase: the unsigned package and the request naming what to sign. */
