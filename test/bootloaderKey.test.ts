@@ -79,6 +79,16 @@ describe('the public key a bootloader trusts', () => {
     expect(gen.stderr).toContain(`Error: the bootloader in bl-new-dev-1.bin trusts key ${trusted}…, not the --expect-bootloader-key key ${expected}…; nothing written\n`);
     expect(fs.existsSync(at('wrong.zip'))).toBe(false);
     expect(cli(['pkg', 'verify', 'same.zip', '--key-dir', 'new', '--device', 'dev-1', '--expect-bootloader-key', 'new-dev-2.pub']).status).toBe(1);
+    // two-phase signing checks before it writes the unsigned package and request, too
+    for (const args of [
+      ['pkg', 'sign', 'rotate-unsigned.zip', '--public-key', 'new-dev-2.pub', '--expect-bootloader-key', 'new-dev-2.pub', '--signing-request', 'wrong.json', 'wrong.zip'],
+      [...BL, '--bootloader', 'bl-new-dev-1.bin', '--expect-bootloader-key', 'new-dev-2.pub', '--signing-request', 'wrong.json', 'wrong.zip'],
+    ]) {
+      const twoPhase = cli(args);
+      expect(twoPhase.status).toBe(1);
+      expect(twoPhase.stderr).toContain(`Error: the bootloader in bl-new-dev-1.bin trusts key ${trusted}…, not the --expect-bootloader-key key ${expected}…; nothing written\n`);
+      expect(fs.existsSync(at('wrong.zip')) || fs.existsSync(at('wrong.json'))).toBe(false);
+    }
   });
 
   test('warnings: no key in the bootloader, the SDK debug key; pkg generate reports on stderr only', () => {

@@ -86,7 +86,7 @@ describe('two-phase signing', () => {
   test('pkg sign IN --signing-request starts a package signed by another key over; openssl base64 DER', () => {
     expect(cli([...SD_BL_APP, '--key-file', 'key_a.pem', 'by_a.zip']).status).toBe(0);
     const res = cli(['pkg', 'sign', 'by_a.zip', '--signing-request', 'ra.json', 'ra0.zip']);
-    expect(res.stdout).toMatch(/^Zip created at ra0\.zip \(unsigned\)\nSigning request for 2 items written to ra\.json\n/);
+    expect(res.stdout).toMatch(/^Bootloader key \(sd_bl\.bin\): none found\nZip created at ra0\.zip \(unsigned\)\nSigning request for 2 items written to ra\.json\n/);
     expect(request('ra.json').publicKey).toBeNull();
     writeSigs('sa1.json', opensslSignatures(request('ra.json'), 'key_b.pem', 'base64'));
     expect(cli(['pkg', 'sign', 'ra0.zip', '--signatures', 'sa1.json', '--public-key', 'pub_b.pem', 'ra1.zip']).stdout).toMatch(/boot validations signed, init packets not yet/);

@@ -75,6 +75,11 @@ export default class PkgSign extends NrfCommand {
   private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
     const { images } = await readPackageForSigning(readInput(inZip), inZip);
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
+    const blImages = images.map((i) => ({ kind: i.kind, binName: i.binFile, bin: i.bin, init: i.packet.init }));
+    const check = checkBootloaderKeys(blImages, { signingKey: publicKey?.xy, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    this.print(check.text);
+    process.stderr.write(check.warnings);
+    refuseMismatch(check);
     const { files, items } = unsignedFromImages(images);
     this.print(await writeUnsignedWithRequest(outZip, requestFile, files, items, publicKey?.xy));
   }
