@@ -59,6 +59,9 @@ describe('the public key a bootloader trusts', () => {
     expect(JSON.parse(verify.stdout).bootloaderKeys).toEqual([
       { image: 'bl-new-dev-1.bin', publicKey: Buffer.from(publicKey('new/dev-1.pem')).toString('hex'), fingerprint: keyFingerprint(publicKey('new/dev-1.pem')), debugKey: false, sameAsSigningKey: false, warnings: [] },
     ]);
+    const json = cli(['pkg', 'sign', 'rotate-unsigned.zip', '--key-dir', 'old', '--device', 'dev-1', '--json', 'rotate-json.zip']);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ package: 'rotate-json.zip', key: path.join('old', 'dev-1.pem'), bootloaderKeys: JSON.parse(verify.stdout).bootloaderKeys });
     const inNewDir = cli(['pkg', 'sign', 'rotate-unsigned.zip', '--key-dir', 'new', '--device', 'dev-1', 'same.zip']);
     expect(inNewDir.stdout).toBe(`Bootloader key (bl-new-dev-1.bin): SHA-256 ${fp}…, device dev-1\nZip created at same.zip\n`);
     expect(inNewDir.stderr).toBe('Warning: the bootloader in bl-new-dev-1.bin trusts the same key that signs this package: a key rotation that rotates nothing\n');
@@ -76,6 +79,16 @@ describe('the public key a bootloader trusts', () => {
     expect(gen.stderr).toContain(`Error: the bootloader in bl-new-dev-1.bin trusts key ${trusted}…, not the --expect-bootloader-key key ${expected}…; nothing written\n`);
     expect(fs.existsSync(at('wrong.zip'))).toBe(false);
     expect(cli(['pkg', 'verify', 'same.zip', '--key-dir', 'new', '--device', 'dev-1', '--expect-bootloader-key', 'new-dev-2.pub']).status).toBe(1);
+    // two-phase signing checks before it writes the unsigned package and request, too
+    for (const args of [
+      ['pkg', 'sign', 'rotate-unsigned.zip', '--public-key', 'new-dev-2.pub', '--expect-bootloader-key', 'new-dev-2.pub', '--signing-request', 'wrong.json', 'wrong.zip'],
+      [...BL, '--bootloader', 'bl-new-dev-1.bin', '--expect-bootloader-key', 'new-dev-2.pub', '--signing-request', 'wrong.json', 'wrong.zip'],
+    ]) {
+      const twoPhase = cli(args);
+      expect(twoPhase.status).toBe(1);
+      expect(twoPhase.stderr).toContain(`Error: the bootloader in bl-new-dev-1.bin trusts key ${trusted}…, not the --expect-bootloader-key key ${expected}…; nothing written\n`);
+      expect(fs.existsSync(at('wrong.zip')) || fs.existsSync(at('wrong.json'))).toBe(false);
+    }
   });
 
   test('warnings: no key in the bootloader, the SDK debug key; pkg generate reports on stderr only', () => {

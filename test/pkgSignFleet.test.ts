@@ -85,3 +85,40 @@ describe('pkg sign --devices with a PKCS#11 URI template (SoftHSM2)', () => {
     }
   });
 });
+
+describe('one device or many: the same warnings, messages and exit codes', () => {
+  const dir = tempDirWith('app_nrf52.hex');
+  // One more sd_req id than the SDK bootloader's array holds (16).
+  const five = ['pkg', 'generate', '--hw-version', '52', '--sd-req', Array.from({ length: 17 }, (_, i) => i + 1).join(','), '--application', 'app_nrf52.hex', '--application-version', '1'];
+  const WARNING = 'Warning: app_nrf52.dat will have 17 sd_req entries, the bootloader accepts at most 16; the nRF5 bootloader will reject this package.\n';
+  beforeAll(() => {
+    fs.writeFileSync(path.join(dir, 'devices.txt'), 'd1\nd2\nd3\n');
+    expect(runCli(['keys', 'generate', '--devices', 'devices.txt', '--key-dir', 'keys'], { cwd: dir }).status).toBe(0);
+  });
+
+  test('17 --sd-req ids: one warning and the packages, single, batch and pkg sign alike', () => {
+    const single = runCli([...five, '--key-dir', 'keys', '--device', 'd2', 'single.zip'], { cwd: dir });
+    expect(single).toMatchObject({ status: 0, stderr: WARNING });
+    const batch = runCli([...five, '--devices', 'devices.txt', '--key-dir', 'keys', '--out-dir', 'out'], { cwd: dir });
+    expect(batch).toMatchObject({ status: 0, stderr: WARNING, stdout: '3 of 3 packages written to out\n' });
+    expect(fs.readFileSync(path.join(dir, 'out', 'd2.zip'))).toEqual(fs.readFileSync(path.join(dir, 'single.zip')));
+    const resigned = runCli(['pkg', 'sign', 'single.zip', '--key-dir', 'keys', '--device', 'd1', 'resigned.zip'], { cwd: dir });
+    expect(resigned).toMatchObject({ status: 0, stderr: WARNING });
+    expect(fs.readFileSync(path.join(dir, 'resigned.zip'))).toEqual(fs.readFileSync(path.join(dir, 'out', 'd1.zip')));
+    const signBatch = runCli(['pkg', 'sign', 'single.zip', '--devices', 'devices.txt', '--key-dir', 'keys', '--out-dir', 'again'], { cwd: dir });
+    expect(signBatch).toMatchObject({ status: 0, stderr: WARNING, stdout: '3 of 3 packages written to again\n' });
+  });
+
+  test('a batch without keys is one usage error (exit 2) before any output, as a single run without --key-dir', () => {
+    for (const args of [
+      ['pkg', 'generate', '--hw-version', '52', '--sd-req', '0xCA', '--application', 'app_nrf52.hex', '--application-version', '1', '--devices', 'devices.txt', '--out-dir', 'nokeys'],
+      ['pkg', 'sign', 'single.zip', '--devices', 'devices.txt', '--out-dir', 'nokeys'],
+    ]) {
+      const res = runCli(args, { cwd: dir });
+      expect(res).toMatchObject({ status: 2, stdout: '' });
+      expect(res.stderr).toMatch(/^Error: --device needs --key-dir DIR[^\n]*\n$/);
+      expect(fs.existsSync(path.join(dir, 'nokeys'))).toBe(false);
+    }
+    expect(runCli(['pkg', 'generate', '--hw-version', '52', '--sd-req', '0xCA', '--application', 'app_nrf52.hex', '--application-version', '1', '--device', 'd1', 'x.zip'], { cwd: dir }).stderr).toMatch(/^Error: --device needs --key-dir DIR/);
+  });
+});

@@ -86,7 +86,7 @@ describe('two-phase signing', () => {
   test('pkg sign IN --signing-request starts a package signed by another key over; openssl base64 DER', () => {
     expect(cli([...SD_BL_APP, '--key-file', 'key_a.pem', 'by_a.zip']).status).toBe(0);
     const res = cli(['pkg', 'sign', 'by_a.zip', '--signing-request', 'ra.json', 'ra0.zip']);
-    expect(res.stdout).toMatch(/^Zip created at ra0\.zip \(unsigned\)\nSigning request for 2 items written to ra\.json\n/);
+    expect(res.stdout).toMatch(/^Bootloader key \(sd_bl\.bin\): none found\nZip created at ra0\.zip \(unsigned\)\nSigning request for 2 items written to ra\.json\n/);
     expect(request('ra.json').publicKey).toBeNull();
     writeSigs('sa1.json', opensslSignatures(request('ra.json'), 'key_b.pem', 'base64'));
     expect(cli(['pkg', 'sign', 'ra0.zip', '--signatures', 'sa1.json', '--public-key', 'pub_b.pem', 'ra1.zip']).stdout).toMatch(/boot validations signed, init packets not yet/);
@@ -161,5 +161,22 @@ describe('README: the two-phase round trip with openssl, run as written', () => 
     const bin = path.join(__dirname, '..', 'bin', 'run.js');
     execFileSync('bash', ['-euo', 'pipefail', '-c', `nrfutil() { "${process.execPath}" "${bin}" "$@"; }\n${script}`], { cwd: work, stdio: 'pipe' });
     expect(runCli(['pkg', 'verify', 'app_dfu.zip', '--key-file', 'pub.pem'], { cwd: work }).status).toBe(0);
+  });
+});
+
+describe('two-phase signing in the library (nrfutil-ts/core)', () => {
+  test('createSigningRequest, a remote signer (raw r‖s), applySignatures in two rounds; verifyPackage accepts it', async () => {
+    const core = await import('../src/core/index');
+    const keyPem = fs.readFileSync(at('key_b.pem'), 'utf8');
+    const remote = (message: string) => sign('sha256', Buffer.from(message, 'hex'), { key: createPrivateKey(keyPem), dsaEncoding: 'ieee-p1363' }).toString('base64');
+    expect(cli([...SD_BL_APP, '--key-file', 'key_a.pem', 'lib_a.zip']).status).toBe(0);
+    const { zip, request } = await core.createSigningRequest(fs.readFileSync(at('lib_a.zip')), core.pemKey(keyPem));
+    expect(request.items.map((i) => i.id)).toEqual(['sd_bl.dat#boot-validation-0', 'app_nrf52.dat#boot-validation-0']);
+    const first = await core.applySignatures(zip, Object.fromEntries(request.items.map((i) => [i.id, remote(i.message)])), core.pemKey(keyPem));
+    expect(first.complete).toBe(false);
+    const second = await core.applySignatures(first.zip, Object.fromEntries(first.request!.items.map((i) => [i.id, remote(i.message)])), core.pemKey(keyPem));
+    expect(second.complete).toBe(true);
+    expect((await core.verifyPackage(second.zip, core.pemKey(keyPem))).ok).toBe(true);
+    await expect(core.applySignatures(zip, {}, core.pemKey(keyPem))).rejects.toThrow("signatures: no signature for 'sd_bl.dat#boot-validation-0'");
   });
 });

@@ -4,6 +4,7 @@ import { Flags } from '@oclif/core';
 import type { PackagePlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError, UsageError } from '../core/errors';
+import { limitWarnings } from '../core/signingCheck';
 import { runBatch } from '../fleet/batch';
 import { DeviceResult, failure } from '../fleet/deviceOutput';
 import type { KeyReference } from '../plugins/keyProvider';
@@ -64,6 +65,7 @@ export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (
   for (const device of devices) {
     try {
       const plan = await options.planFor(device);
+      process.stderr.write(limitWarnings(plan).replace(/^Warning: /gm, `Warning: ${device}: `));
       if (options.expectKeyDir !== undefined) {
         const check = checkBootloaderKeys(plan.images, { expect: expectedKeyFile(options.expectKeyDir, device) });
         for (const w of check.reports.flatMap((r) => r.warnings)) process.stderr.write(`Warning: ${device}: ${w}\n`);

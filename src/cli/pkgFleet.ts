@@ -3,6 +3,7 @@ import { ensureDirectory, writeFileAtomic } from '../node/atomicFile';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
 import { expandDeviceTemplate } from '../core/deviceId';
+import { limitWarnings } from '../core/signingCheck';
 import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
@@ -58,7 +59,11 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   const { devices, duplicates } = readDeviceList(flags.devices);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${flags.devices}; it gets one package\n`);
 
+  // as in a single run: a key reference that cannot work is one usage error before any output;
+  // init-command limits are one warning, not a failure per device
+  if (devices.length) keyFor(devices[0]);
   const plan = planPackage(spec);
+  process.stderr.write(limitWarnings(plan, limitsFromFlags(flags)));
   if (mode === 'dat') {
     if (plan.images.length !== 1) throw new UsageError('--dat-only makes one init packet per device: give a single image (e.g. --application only)');
     const shared = plan.images[0].binName;
@@ -69,7 +74,7 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   }
   const progress = progressBar(devices.length);
   let done = 0;
-  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode, maxSdReq: limitsFromFlags(flags).sdReq }, ctx: providerContext(), onResult: () => progress(++done) });
+  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode }, ctx: providerContext(), onResult: () => progress(++done) });
   if (flags.json) print(fleetJson(results, outDir));
   else print(fleetSummary(results, outDir, mode === 'zip' ? 'packages' : 'init packets'));
   return results.every((r) => r.status === 'ok');

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors';
 import { DEBUG_MODE_BANNER } from './banners';
+import { checkBootloaderKeys, quietWithoutKey, refuseMismatch } from './bootloaderKeyCheck';
 import { PackageSpec, planPackage } from '../core/dfuPackage';
 import { unsignedFromPlan } from '../core/signingRequest';
 import { keyReference } from './keyOptions';
@@ -24,7 +25,11 @@ export async function generateWithSigningRequest(
   if (validateZigbeeOptions(flags as Parameters<typeof validateZigbeeOptions>[0])) throw new UsageError('--zigbee True cannot be combined with --signing-request');
   const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
   const spec: PackageSpec = { ...options, ...readPackageImages(flags as { application?: string; bootloader?: string; softdevice?: string }) };
-  const { files, items } = unsignedFromPlan(planPackage(spec));
+  const plan = planPackage(spec);
+  const check = checkBootloaderKeys(plan.images, { signingKey: publicKey?.xy, expect: (flags as { 'expect-bootloader-key'?: string })['expect-bootloader-key'], keyDir: flags['key-dir'] });
+  process.stderr.write(quietWithoutKey(check));
+  refuseMismatch(check);
+  const { files, items } = unsignedFromPlan(plan);
   // pkg generate's warnings and debug banner, on stdout as there
   const notes = warnings.join('') + (options.isDebug ? DEBUG_MODE_BANNER : '');
   return notes + (await writeUnsignedWithRequest(zipfile, requestFile, files, items, publicKey?.xy));

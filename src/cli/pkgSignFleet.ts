@@ -1,5 +1,6 @@
 import type { PackagePlan } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
+import { limitWarnings } from '../core/signingCheck';
 import { runBatch } from '../fleet/batch';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
 import { providerContext } from './keyOptions';
@@ -30,6 +31,7 @@ export async function signFleetPackages(flags: SignFleetFlags, plan: PackagePlan
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${flags.devices}; it gets one package\n`);
   // A key reference that cannot work for any device is one usage error, before any output.
   if (devices.length) keyFor(devices[0]);
+  process.stderr.write(limitWarnings(plan));
   const progress = progressBar(devices.length);
   let done = 0;
   const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode: 'zip' }, ctx: providerContext(), onResult: () => progress(++done) });

@@ -21,7 +21,8 @@ function bigIntLE(view: DataView, from: number): bigint {
 
 function isOnCurve(x: bigint, y: bigint): boolean {
   if (x >= p || y >= p) return false;
-  return (y * y - (x * x * x + a * x + b)) % p === 0n;
+  // Horner form with a reduction per step keeps the numbers at 512 bits (faster in BigInt)
+  return (y * y) % p === ((((x * x) % p) + a) * x + b) % p;
 }
 
 /** Every P-256 public key (x‖y, big-endian) embedded in `bin` as dfu_public_key.c lays one out. */

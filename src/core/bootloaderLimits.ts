@@ -49,7 +49,7 @@ export function initCommandLimitProblems(init: InitCommand, limits: Readonly<Boo
     problems.push(`${init.sdReq.length} sd_req entries, the bootloader accepts at most ${limits.sdReq}`);
   if (init.bootValidation.length > limits.bootValidation)
     problems.push(`${init.bootValidation.length} boot validations, the bootloader accepts at most ${limits.bootValidation}`);
-  if (init.hash.length !== limits.hashBytes) problems.push(`a ${init.hash.length}-byte hash, the bootloader needs ${limits.hashBytes}`);
+  if (Number.isFinite(limits.hashBytes) && init.hash.length !== limits.hashBytes) problems.push(`a ${init.hash.length}-byte hash, the bootloader needs ${limits.hashBytes}`);
   for (const bv of init.bootValidation)
     if (bv.bytes.length > limits.bootValidationBytes)
       problems.push(`${bv.bytes.length} boot-validation bytes, the bootloader accepts at most ${limits.bootValidationBytes}`);

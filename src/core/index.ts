@@ -7,6 +7,9 @@
 export { createPackage, readPackage, displayPackage, verifyPackage } from './libraryPackage';
 export type { CreatePackageOptions, FirmwareFile, BootValidation, PackageContents, VerifyResult, VerifiedImage, VerifyCheck } from './libraryPackage';
 export { resignPackage } from './resignPackage';
+export { createSigningRequest, applySignatures } from './twoPhaseSigning';
+export type { SigningRequest } from './signingRequest';
+export { findEmbeddedPublicKeys, keyFingerprint } from './bootloaderKey';
 export { createSettings } from './librarySettings';
 export type { CreateSettingsOptions } from './librarySettings';
 export { pemKey, publicKeyCode, publicKeyFromText } from './libraryKeys';

@@ -3,8 +3,8 @@ import type { PackageFiles, PackagePlan, PlannedImage, Signer } from './dfuPacka
 import { signPlan } from './dfuPackage';
 import { FwType, InitCommand, ValidationType } from './initPacket';
 import { PackageImage, readDfuPackage } from './packageReader';
-import { verifyPackageFiles } from './packageVerify';
 import { writePackageZip } from './packageZip';
+import { signedPackageProblems } from './signingCheck';
 import type { SigningKey } from './libraryKeys';
 
 /** The first word of a Zigbee OTA file (little-endian 0x0BEEF11E). */
@@ -69,11 +69,8 @@ export async function readPackageForSigning(zip: Uint8Array, name: string): Prom
 export async function signAndVerify(plan: PackagePlan, key: SigningKey, name: string): Promise<PackageFiles> {
   const signer: Signer = (m) => key.sign(m);
   const files = await signPlan(plan, signer);
-  const verdict = verifyPackageFiles(files, name, await key.publicKey());
-  if (!verdict.accepted) {
-    const problem = [...verdict.problems, ...verdict.images.flatMap((i) => i.problems)][0];
-    throw new NrfutilError(`${name}: the re-signed package does not verify with the key's public key: ${problem}`);
-  }
+  const problems = signedPackageProblems(files, name, await key.publicKey());
+  if (problems.length) throw new NrfutilError(`${name}: the re-signed package does not verify with the key's public key: ${problems[0]}`);
   return files;
 }
 

@@ -7,7 +7,7 @@ import { NrfutilError } from './errors';
 import { BootValidation, encodeInitCommand, encodeInitPacket, ValidationType } from './initPacket';
 import { buildManifest } from './manifest';
 import type { PackageImage } from './packageReader';
-import { verifyPackageFiles } from './packageVerify';
+import { signedPackageProblems } from './signingCheck';
 import { bootValidationCoverage } from './resignPackage';
 import { plainBytes, toLittleEndianHalves, verifyP256 } from './signature';
 
@@ -189,8 +189,8 @@ export function insertSignatures(images: PackageImage[], signatures: Record<stri
   files.set('manifest.json', new TextEncoder().encode(buildManifest(after)));
   const complete = images.every((image) => bySignature.has(`${image.datFile}#init`));
   if (complete) {
-    const verdict = verifyPackageFiles(files, source, publicKey);
-    if (!verdict.accepted) throw new NrfutilError(`the signed package does not verify with ${keyName}: ${[...verdict.problems, ...verdict.images.flatMap((i) => i.problems)][0]}`);
+    const problems = signedPackageProblems(files, source, publicKey);
+    if (problems.length) throw new NrfutilError(`the signed package does not verify with ${keyName}: ${problems[0]}`);
   }
   return { files, complete, pending: complete ? [] : pendingItemsOf(after) };
 }

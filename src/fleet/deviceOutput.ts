@@ -7,8 +7,7 @@ import { NrfutilError } from '../core/errors';
 import { redactSecrets } from '../core/safeText';
 import { writePackageZip } from '../core/packageZip';
 import { isPlainAsciiName, storedZipImage } from '../node/storedZip';
-import { verifyPackageFiles } from '../core/packageVerify';
-import { bootloaderLimits } from '../core/bootloaderLimits';
+import { signedPackageProblems } from '../core/signingCheck';
 import type { KeyProvider } from '../plugins/keyProvider';
 
 export type BatchMode = 'zip' | 'dat';
@@ -18,8 +17,6 @@ export interface BatchOutputOptions {
   /** `{device}.zip` by default; `{device}.dat` in dat-only mode. */
   nameTemplate: string;
   mode: BatchMode;
-  /** The target bootloader's sd_req array size, when not the SDK's (`--max-sd-req`). */
-  maxSdReq?: number;
 }
 
 /** One line of the batch report. */
@@ -46,8 +43,10 @@ export interface DeviceFile {
 export async function buildDeviceFile(device: string, plan: PackagePlan, key: KeyProvider, options: BatchOutputOptions): Promise<DeviceFile> {
   if (!key.sign) throw new NrfutilError(`${key.label} holds only a public key; signing needs the private key`);
   const files = await signPlan(plan, (m) => key.sign!(m));
-  const verdict = verifyPackageFiles(files, device, await key.publicKey(), bootloaderLimits(options.maxSdReq));
-  if (!verdict.accepted) throw new NrfutilError(`the package does not verify with the device's key: ${[...verdict.problems, ...verdict.images.flatMap((i) => i.problems)][0]}`);
+  // Init-command limits are pkg generate's warning, printed once by the caller, not a
+  // device failure: the check here is the signature, hashes, sizes and types.
+  const problems = signedPackageProblems(files, device, await key.publicKey());
+  if (problems.length) throw new NrfutilError(`the package does not verify with the device's key: ${problems[0]}`);
   const file = expandDeviceTemplate(options.nameTemplate, device);
   if (options.mode === 'dat') {
     const dat = files.get(plan.images[0].datName)!;

@@ -10,6 +10,7 @@ import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic } from '../../node/atomicFile';
+import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
@@ -32,6 +33,7 @@ export default class PkgSign extends NrfCommand {
   static override flags = {
     ...keyFlags,
     ...deviceBatchFlags,
+    json: Flags.boolean({ description: 'Print the result as JSON: the batch report with --devices, else the key and the bootloader keys found' }),
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
     ...signingRequestFlag,
     ...expectBootloaderKeyFlag,
@@ -51,25 +53,33 @@ export default class PkgSign extends NrfCommand {
     if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
     const key = await openSigningKey(ref);
+    let check: ReturnType<typeof checkBootloaderKeys>;
     try {
       const signingKey = await key.publicKey();
-      if (isNrf5DebugKey(signingKey)) this.print(DEBUG_KEY_BANNER);
-      const check = checkBootloaderKeys(plan.images, { signingKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
-      this.print(check.text);
+      if (isNrf5DebugKey(signingKey)) (flags.json ? (t: string) => process.stderr.write(t) : (t: string) => this.print(t))(DEBUG_KEY_BANNER);
+      check = checkBootloaderKeys(plan.images, { signingKey, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+      if (!flags.json) this.print(check.text);
       process.stderr.write(check.warnings);
       refuseMismatch(check);
+      process.stderr.write(limitWarnings(plan));
       const files = await signAndVerify(plan, key, args.in_zip);
       writeFileAtomic(args.out_zip, await writePackageZip(files));
     } finally {
       await key.close?.();
     }
-    this.print(`Zip created at ${args.out_zip}\n`);
+    if (flags.json) this.print(JSON.stringify({ package: args.out_zip, key: key.label, bootloaderKeys: check.reports }, null, 2) + '\n');
+    else this.print(`Zip created at ${args.out_zip}\n`);
   }
 
   /** First phase: the unsigned package and the request naming what to sign. */
   private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
     const { images } = await readPackageForSigning(readInput(inZip), inZip);
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
+    const blImages = images.map((i) => ({ kind: i.kind, binName: i.binFile, bin: i.bin, init: i.packet.init }));
+    const check = checkBootloaderKeys(blImages, { signingKey: publicKey?.xy, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
+    this.print(check.text);
+    process.stderr.write(check.warnings);
+    refuseMismatch(check);
     const { files, items } = unsignedFromImages(images);
     this.print(await writeUnsignedWithRequest(outZip, requestFile, files, items, publicKey?.xy));
   }
