@@ -2,6 +2,7 @@ import { concatBytes, reversed } from './bytes';
 import { sha256 } from './cryptoBackend';
 import { FirmwareImage, packageDatName } from './firmwareImage';
 import { BootValidation, encodeInitCommand, encodeInitPacket, FwType, FwTypeValue, HashType, InitCommand, ValidationType, ValidationTypeValue } from './initPacket';
+import { bootValidationCoverage } from './bootValidationCoverage';
 import { UsageError } from './errors';
 import { buildManifest, ManifestImageKind } from './manifest';
 import { pythonSetDifference, pythonSetOrder } from './pythonSetOrder';
@@ -110,19 +111,20 @@ export function planPackage(spec: PackageSpec): PackagePlan {
   if (softdevice && bootloader) {
     const sd = softdevice.image.bin;
     const bl = bootloader.image.bin;
+    const sdBl = { bin: concat(sd, bl), init: { type: FwType.SOFTDEVICE_BOOTLOADER, sdSize: sd.length } };
     images.push(
       planImage(
         {
           kind: 'softdevice_bootloader',
           binName: SD_BL_NAME,
-          bin: concat(sd, bl),
+          bin: sdBl.bin,
           type: FwType.SOFTDEVICE_BOOTLOADER,
           fwVersion: spec.bootloaderVersion,
           sdReq: systemSdReq,
           sizes: { sdSize: sd.length, blSize: bl.length },
           validations: [
-            { type: spec.sdBootValidation, covers: sd },
-            { type: crc, covers: bl },
+            { type: spec.sdBootValidation, covers: bootValidationCoverage(sdBl, 0) },
+            { type: crc, covers: bootValidationCoverage(sdBl, 1) },
           ],
         },
         spec,

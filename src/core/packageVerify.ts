@@ -1,6 +1,7 @@
 import { equalBytes, reversed, utf8Text } from './bytes';
 import { sha256 } from './cryptoBackend';
 import { BOOTLOADER_LIMITS, BootloaderLimits, initCommandLimitProblems, NO_SIZE_LIMITS } from './bootloaderLimits';
+import { bootValidationCoverage } from './bootValidationCoverage';
 import type { PackageFiles } from './dfuPackage';
 import { DecodedInitPacket, FwType, FwTypeValue, SignatureType, ValidationType } from './initPacket';
 import { decodeInitPacket } from './initPacketDecoder';
@@ -42,13 +43,6 @@ const EXPECTED_TYPES: Record<ManifestImageKind, FwTypeValue[]> = {
   softdevice_bootloader: [FwType.SOFTDEVICE_BOOTLOADER],
 };
 const TYPE_NAMES = Object.fromEntries(Object.entries(FwType).map(([name, value]) => [value, name]));
-
-/** The bytes an ECDSA boot validation covers, by position in the image's list. */
-function ecdsaCoverage(packet: DecodedInitPacket, bin: Uint8Array, index: number): Uint8Array {
-  // In sd_bl.bin the first validation is the SoftDevice's, the second the bootloader's.
-  if (packet.init.type === FwType.SOFTDEVICE_BOOTLOADER) return index === 0 ? bin.subarray(0, packet.init.sdSize) : bin.subarray(packet.init.sdSize);
-  return bin;
-}
 
 function expectedSize(packet: DecodedInitPacket): number {
   const { type, sdSize, blSize, appSize } = packet.init;
@@ -101,7 +95,7 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   if (!equalBytes(init.hash, hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
   init.bootValidation.forEach((bv, i) => {
     if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256 || !publicKey) return;
-    const ok = bv.bytes.length === 64 && verifyP256(publicKey, ecdsaCoverage(packet, bin, i), toLittleEndianHalves(bv.bytes));
+    const ok = bv.bytes.length === 64 && verifyP256(publicKey, bootValidationCoverage({ bin, init: packet.init }, i), toLittleEndianHalves(bv.bytes));
     if (!ok) verdict.problems.push(`the ECDSA boot-validation signature in ${ref.datFile} does not verify with the given public key`);
   });
   return verdict;

@@ -1,3 +1,4 @@
+import { bootValidationCoverage } from './bootValidationCoverage';
 import { NrfutilError } from './errors';
 import type { PackageFiles, PackagePlan, PlannedImage, Signer } from './dfuPackage';
 import { signPlan } from './dfuPackage';
@@ -12,16 +13,6 @@ const ZIGBEE_OTA_MAGIC = [0x1e, 0xf1, 0xee, 0x0b];
 
 function isZigbeeOtaImage(image: PackageImage): boolean {
   return image.packet.init.type === FwType.EXTERNAL_APPLICATION && ZIGBEE_OTA_MAGIC.every((b, i) => image.bin[i] === b);
-}
-
-/**
- * The bytes an ECDSA boot validation covers, by its position in the image's list: in
- * sd_bl.bin the first is the SoftDevice's, the second the bootloader's (as planPackage
- * lays them out).
- */
-export function bootValidationCoverage(image: { bin: Uint8Array; init: InitCommand }, index: number): Uint8Array {
-  if (image.init.type === FwType.SOFTDEVICE_BOOTLOADER) return index === 0 ? image.bin.subarray(0, image.init.sdSize) : image.bin.subarray(image.init.sdSize);
-  return image.bin;
 }
 
 const isEcdsa = (type: number) => type === ValidationType.VALIDATE_ECDSA_P256_SHA256;

@@ -8,7 +8,7 @@ import { BootValidation, encodeInitCommand, encodeInitPacket, ValidationType } f
 import { buildManifest } from './manifest';
 import type { PackageImage } from './packageReader';
 import { signedPackageProblems } from './signingCheck';
-import { bootValidationCoverage } from './resignPackage';
+import { bootValidationCoverage } from './bootValidationCoverage';
 import { plainBytes, toLittleEndianHalves, verifyP256 } from './signature';
 
 /**
