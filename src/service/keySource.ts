@@ -32,7 +32,9 @@ export class KeySource {
   reference(device: string): KeyReference {
     checkDeviceId(device); // never let an unchecked id reach a provider (paths, URIs)
     if (this.options.keyDir !== undefined) return { keyDir: this.options.keyDir, device };
-    return { keyFile: expandDeviceTemplate(this.options.keyTemplate!, encodeURIComponent(device)) };
+    const template = this.options.keyTemplate!;
+    // in a pkcs11: URI the id is a path attribute value (':' must be escaped); in a file path it is a name
+    return { keyFile: expandDeviceTemplate(template, template.startsWith('pkcs11:') ? encodeURIComponent(device) : device) };
   }
 
   /** Runs `use` with the device's key and closes it afterwards (HSM sessions are not left open). */
