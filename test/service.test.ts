@@ -27,7 +27,7 @@ const call = (urlPath: string, token: string | undefined, init: RequestInit = {}
   fetch(service.url + urlPath, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) } });
 const packagePath = (device: string, release = releaseId) => `/v1/devices/${device}/releases/${release}/package`;
 const upload = (name: string, body: Uint8Array, token = tokens.release) =>
-  call(`/v1/releases?name=${encodeURIComponent(name)}`, token, { method: 'POST', body: body as unknown as BodyInit, headers: { 'content-type': 'application/zip' } });
+  call(`/v1/releases?name=${encodeURIComponent(name)}`, token, { method: 'POST', body: body as unknown as RequestInit['body'], headers: { 'content-type': 'application/zip' } });
 
 beforeAll(async () => {
   tokens.admin = createToken(cli, '--role', 'admin');
