@@ -3,6 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { pemKey } from '../src/core/libraryKeys';
 import { readPackageZip } from '../src/core/packageZip';
+import { decodeInitPacket } from '../src/core/initPacket';
+import { verifyP256 } from '../src/core/signature';
 import { verifyPackage } from '../src/core/packageVerify';
 import { resignPackage } from '../src/core/resignPackage';
 import { createToken, makeFleet, RunningService, startService } from './helpers/service';
@@ -185,6 +187,35 @@ describe('health and OpenAPI', () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/releases', '/v1/releases/{id}/approve', '/v1/devices/{device}/releases/{release}/package', '/v1/devices/{device}/public-key', '/healthz']),
     );
+  });
+});
+
+describe('two-phase: POST /v1/devices/{device}/sign', () => {
+  const datOf = async (zipFile: string) => Buffer.from((await readPackageZip(fs.readFileSync(path.join(dir, zipFile)), zipFile)).get('app_nrf52.dat')!);
+  const sign = (device: string, initPacket: Buffer | string, token = tokens.siteA) =>
+    call(`/v1/devices/${device}/sign`, token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ initPacket: typeof initPacket === 'string' ? initPacket : initPacket.toString('base64') }) });
+
+  test("an approved release's init packet: signed with the device's key, the same .dat as in its package", async () => {
+    const res = await sign('42', await datOf('app-v3.zip'));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.release).toBe(releaseId);
+    const signed = Buffer.from(body.initPacket, 'base64');
+    const packet = decodeInitPacket(signed, 'signed');
+    expect(verifyP256(await keyOf('42').publicKey(), packet.initBytes, Buffer.from(body.signature, 'hex'))).toBe(true);
+    const served = await readPackageZip(Buffer.from(await (await call(packagePath('42'), tokens.siteA)).arrayBuffer()), 'zip');
+    expect(signed).toEqual(Buffer.from(served.get('app_nrf52.dat')!));
+  });
+
+  test('firmware nobody approved (a revoked release) is refused with 403 and audited; garbage is 400; scope holds', async () => {
+    const dat = await datOf('app-v4.zip');
+    const res = await sign('42', dat);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: 'forbidden', message: 'no approved release has this firmware (hash, type, versions): nothing signed' });
+    const last = (await (await call('/v1/audit?device=42', tokens.admin)).json()).pop();
+    expect(last).toMatchObject({ device: '42', result: 'refused: forbidden', status: 403, requestSha256: expect.stringMatching(/^[0-9a-f]{64}$/), packageSha256: null });
+    expect((await sign('42', Buffer.from('not an init packet'))).status).toBe(400);
+    expect((await sign('b1', await datOf('app-v3.zip'))).status).toBe(403);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import path from 'node:path';
-import { UsageError } from '../core/errors';
+import { NrfutilError, UsageError } from '../core/errors';
 import { Store } from '../service/store';
 
 export const dataFlag = {
@@ -11,6 +11,7 @@ export function openStore(dir: string): Store {
   try {
     return new Store(path.resolve(dir));
   } catch (e) {
+    if (e instanceof NrfutilError) throw e;
     throw new UsageError(`Invalid value for '--data': cannot open the service database in ${dir} (${(e as Error).message.split('\n')[0]})`);
   }
 }

@@ -11,6 +11,7 @@ import type { KeySource } from './keySource';
 import { deviceRoutes } from './routes/devices';
 import { healthRoutes } from './routes/health';
 import { releaseRoutes } from './routes/releases';
+import { signRoutes } from './routes/sign';
 import type { Store } from './store';
 
 export interface ServerOptions {
@@ -106,6 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoutes(app, ctx);
   releaseRoutes(app, ctx);
   deviceRoutes(app, ctx);
+  signRoutes(app, ctx);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

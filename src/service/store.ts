@@ -1,8 +1,23 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../node/atomicFile';
+import { NrfutilError } from '../core/errors';
+
+/**
+ * better-sqlite3 is an optional peer dependency: it compiles native code, which users of
+ * the command line and the library should not pay for. Loaded when a store is opened.
+ */
+function loadSqlite(): typeof Database {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('better-sqlite3') as typeof Database;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new NrfutilError('The signing service needs better-sqlite3: npm install better-sqlite3@12');
+    throw e;
+  }
+}
 
 export type Role = 'admin' | 'release' | 'field';
 export const ROLES: readonly Role[] = ['admin', 'release', 'field'];
@@ -68,7 +83,8 @@ export class Store {
     fs.mkdirSync(dataDir, { recursive: true });
     this.blobDir = path.join(dataDir, 'releases');
     fs.mkdirSync(this.blobDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'service.sqlite'));
+    const Sqlite = loadSqlite();
+    this.db = new Sqlite(path.join(dataDir, 'service.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);

@@ -24,18 +24,18 @@ type DeviceRequest = FastifyRequest<{ Params: { device: string; release?: string
  * in the token's scope (403; scope is checked before existence so a token learns
  * nothing about devices outside it), the device known (404).
  */
-function deviceFor(ctx: ServiceContext, request: DeviceRequest, roles: Role[]): Device {
-  const info = request.auditInfo;
-  info.device = request.params.device.slice(0, 200);
+export function deviceFor(ctx: ServiceContext, request: FastifyRequest, roles: Role[]): Device {
+  const id = (request.params as { device: string }).device;
+  request.auditInfo.device = id.slice(0, 200);
   const token = authenticate(ctx.store, request, roles);
   try {
-    checkDeviceId(request.params.device);
+    checkDeviceId(id);
   } catch (e) {
     throw badRequest((e as Error).message);
   }
-  const device = ctx.store.device(request.params.device);
-  if (!inScope(token.scope, device ?? { id: request.params.device, group: null })) throw forbidden(`device ${request.params.device} is outside this token's scope`);
-  if (!device) throw notFound(`no device ${request.params.device}; import it with 'nrfutil-ts serve devices import'`);
+  const device = ctx.store.device(id);
+  if (!inScope(token.scope, device ?? { id, group: null })) throw forbidden(`device ${id} is outside this token's scope`);
+  if (!device) throw notFound(`no device ${id}; import it with 'nrfutil-ts serve devices import'`);
   return device;
 }
 
