@@ -219,6 +219,21 @@ describe('two-phase: POST /v1/devices/{device}/sign', () => {
   });
 });
 
+describe('metrics', () => {
+  test('/metrics: Prometheus text with requests by route and status, signing latency and failures', async () => {
+    const res = await call('/metrics', undefined);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    const value = (line: string) => Number(text.split('\n').find((l) => l.startsWith(line + ' '))?.slice(line.length + 1));
+    expect(value('nrfutil_http_requests_total{method="GET",route="/v1/devices/:device/releases/:release/package",status="200"}')).toBeGreaterThanOrEqual(3);
+    expect(value('nrfutil_http_requests_total{method="GET",route="/v1/devices/:device/releases/:release/package",status="403"}')).toBeGreaterThanOrEqual(2);
+    expect(value('nrfutil_sign_seconds_count{kind="package"}')).toBeGreaterThanOrEqual(3);
+    expect(value('nrfutil_sign_seconds_count{kind="init-command"}')).toBe(1);
+    expect(text).toContain('# TYPE nrfutil_sign_failures_total counter');
+  });
+});
+
 describe('audit chain', () => {
   test('every signature and refusal of 200 concurrent requests is a record; audit verify passes; no token in it', async () => {
     const before = (await (await call('/v1/audit', tokens.admin)).json()).length;

@@ -1,6 +1,7 @@
 import type { KeySource } from './keySource';
 import type { Store } from './store';
 import type { PackagePlan } from '../core/dfuPackage';
+import type { ServiceMetrics } from './metrics';
 
 /** What the routes share. */
 export interface ServiceContext {
@@ -8,6 +9,7 @@ export interface ServiceContext {
   keys: KeySource;
   /** Release plans read once per release (the zip is immutable: content-addressed). */
   plans: Map<string, Promise<PackagePlan>>;
+  metrics: ServiceMetrics;
 }
 
 /** Filled in by the routes as they learn it; written to the audit chain for device routes. */

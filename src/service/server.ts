@@ -12,6 +12,7 @@ import { deviceRoutes } from './routes/devices';
 import { healthRoutes } from './routes/health';
 import { releaseRoutes } from './routes/releases';
 import { signRoutes } from './routes/sign';
+import { ServiceMetrics } from './metrics';
 import type { Store } from './store';
 
 export interface ServerOptions {
@@ -53,7 +54,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // ids may be up to 128 characters; longer ones must reach the handler to get a clear 400
     routerOptions: { maxParamLength: 1024 },
   });
-  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map() };
+  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map(), metrics: new ServiceMetrics() };
 
   app.decorateRequest('auditInfo', null as never);
   app.addHook('onRequest', async (request) => {
@@ -108,6 +109,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   releaseRoutes(app, ctx);
   deviceRoutes(app, ctx);
   signRoutes(app, ctx);
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['health'] } }, async (_request, reply) =>
+    reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }

@@ -61,7 +61,7 @@ function planFor(ctx: ServiceContext, release: Release): Promise<PackagePlan> {
 /** The release signed with the device's key, checked with the device's public key (signAndVerify) before use. */
 async function signedFiles(ctx: ServiceContext, device: Device, release: Release): Promise<PackageFiles> {
   const plan = await planFor(ctx, release);
-  return ctx.keys.withSigningKey(device.id, (key) => signAndVerify(plan, key, `${release.name}.zip for ${device.id}`));
+  return ctx.metrics.timeSigning('package', () => ctx.keys.withSigningKey(device.id, (key) => signAndVerify(plan, key, `${release.name}.zip for ${device.id}`)));
 }
 
 function pickImage(release: Release, image: string | undefined) {

@@ -71,7 +71,9 @@ export function signRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       if (!release) throw forbidden('no approved release has this firmware (hash, type, versions): nothing signed');
       request.auditInfo.release = release.id;
       if (device.hwVersion !== null && device.hwVersion !== init.hwVersion) throw forbidden(`device ${device.id} is hw_version ${device.hwVersion}, the init packet says ${init.hwVersion}: nothing signed`);
-      const { signature, publicKey } = await ctx.keys.withSigningKey(device.id, async (key) => ({ signature: await key.sign(message), publicKey: await key.publicKey() }));
+      const { signature, publicKey } = await ctx.metrics.timeSigning('init-command', () =>
+        ctx.keys.withSigningKey(device.id, async (key) => ({ signature: await key.sign(message), publicKey: await key.publicKey() })),
+      );
       if (!verifyP256(publicKey, message, signature)) throw new Error('the key made a signature its public key does not verify');
       const signed = encodeInitPacket(init, toLittleEndianHalves(signature));
       if (!equalBytes(decodeInitPacket(signed, 'signed').initBytes, message)) throw new Error('re-encoding changed the InitCommand');
