@@ -2,7 +2,7 @@
 // Signing-service benchmark (prints figures; not a test): autocannon against a loopback
 // server, 1,000 devices with PEM keys, a 200 KB application release, 32 connections,
 // every request a different device. Run `npm run build` first.
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -17,9 +17,6 @@ if (!fs.existsSync(path.join(ROOT, 'dist', 'service', 'server.js'))) {
   console.error('bench:serve: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
-require(path.join(ROOT, 'dist', 'node', 'nodeCrypto')); // OpenSSL hashing and verification, as the CLI uses
-const { buildServer } = require(path.join(ROOT, 'dist', 'service', 'server'));
-const { KeySource } = require(path.join(ROOT, 'dist', 'service', 'keySource'));
 const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
 
 (async () => {
@@ -33,12 +30,22 @@ const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
   }
   execFileSync(process.execPath, [BIN, 'pkg', 'generate', '--hw-version', '52', '--sd-req', '0x0101', '--application', 'app.bin', '--application-version', '1', 'app.zip'], { cwd: dir, stdio: 'ignore' });
 
+  // the server in its own process (as deployed); autocannon here
   const store = new Store(path.join(dir, 'data'));
   store.upsertDevices(ids.map((id) => ({ id, group: 'bench', hwVersion: 52 })));
   const release = store.createToken('release', []).token;
   const field = store.createToken('field', ['group:bench']).token;
-  const app = await buildServer({ store, keys: new KeySource({ keyDir: path.join(dir, 'keys') }, { env: process.env, config: {}, warn: () => undefined }), rateLimit: 1e9 });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  store.close();
+  const server = spawn(process.execPath, [BIN, 'serve', '--data', 'data', '--key-dir', 'keys', '--port', '0', '--rate-limit', '1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve, reject) => {
+    let err = '';
+    server.stderr.on('data', (d) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', () => reject(new Error(err)));
+  });
   const up = await fetch(`${url}/v1/releases?name=bench`, { method: 'POST', headers: { authorization: `Bearer ${release}`, 'content-type': 'application/zip' }, body: fs.readFileSync(path.join(dir, 'app.zip')) });
   const { id } = await up.json();
   await fetch(`${url}/v1/releases/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${release}` } });
@@ -51,13 +58,12 @@ const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
     headers: { authorization: `Bearer ${field}` },
     requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/devices/${ids[n++ % ids.length]}/releases/${id}/package` }) }],
   });
-  const rss = process.memoryUsage().rss;
-  await app.close();
-  store.close();
+  const rss = Number(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) * 1024;
+  server.kill('SIGTERM');
   const ok = result['2xx'];
   console.log(`serve: ${DEVICES} devices (PEM keys), 200 KB application, 32 connections, ${SECONDS} s`);
   console.log(`  packages/s: ${(ok / SECONDS).toFixed(0)} (${ok} packages, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
-  console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; RSS ${(rss / 1048576).toFixed(0)} MB`);
+  console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; server RSS ${(rss / 1048576).toFixed(0)} MB`);
   fs.rmSync(dir, { recursive: true, force: true });
 })().catch((e) => {
   console.error(e);
