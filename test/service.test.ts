@@ -156,6 +156,12 @@ describe('refusals', () => {
     await expectError(await call(packagePath('unknown-7'), all), 404, 'not_found');
   });
 
+  test("503 when the device's key is missing, without the provider's details", async () => {
+    service.store.upsertDevices([{ id: 'nokey-1', group: 'site-a', hwVersion: 52 }]);
+    const message = await expectError(await call(packagePath('nokey-1'), tokens.siteA), 503, 'key_unavailable');
+    expect(message).toBe("the device's key is unavailable (details in the service log)");
+  });
+
   test('413 for a 20 MB upload', async () => {
     const res = await upload('huge', new Uint8Array(20 * 1024 * 1024));
     await expectError(res, 413, 'payload_too_large');
@@ -181,7 +187,7 @@ describe('refusals', () => {
 describe('health and OpenAPI', () => {
   test('/healthz, /readyz and /openapi.json from the route schemas', async () => {
     expect(await (await call('/healthz', undefined)).json()).toEqual({ status: 'ok' });
-    expect(await (await call('/readyz', undefined)).json()).toEqual({ status: 'ready', devices: 3 });
+    expect(await (await call('/readyz', undefined)).json()).toEqual({ status: 'ready', devices: 4 });
     const doc = await (await call('/openapi.json', undefined)).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(

@@ -15,7 +15,7 @@ const TEMPLATE = 'pkcs11:token=fleet;object=dev-{device}';
 let child: ChildProcess;
 afterAll(() => child?.kill('SIGTERM'));
 
-test('keys from a PKCS#11 template: device 42 gets a package its HSM key verifies and 43 HSM key rejects; a wrong PIN is a 503 without the PIN', async () => {
+test('keys from a PKCS#11 template: device 42 gets a package its HSM key verifies and 43 HSM key rejects; a wrong PIN stops it at start-up without echoing the PIN', async () => {
   for (const d of ['42', '43']) expect(hsmCli(['keys', 'generate', `pkcs11:token=fleet;object=dev-${d}`]).status).toBe(0);
   const pk = (d: string) => publicKeyFromHex(hsmCli(['keys', 'display', '--key', 'pk', '--format', 'hex', `pkcs11:token=fleet;object=dev-${d}`]).stdout.split('\n')[1]);
   const release = createToken(cli, '--role', 'release');
@@ -44,18 +44,9 @@ test('keys from a PKCS#11 template: device 42 gets a package its HSM key verifie
   expect(publicKeyFromHex(pem)).toEqual(pk('42'));
   child.kill('SIGTERM');
 
-  child = spawn(process.execPath, [BIN, 'serve', '--data', 'data', '--key-template', TEMPLATE, '--port', '0'], { cwd: dir, env: { ...process.env, ...hsm.env, NRFUTIL_PKCS11_PIN: '9999' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const url2 = await new Promise<string>((resolve) => {
-    let err = '';
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) resolve(m[1]);
-    });
-  });
-  const refused = await fetch(`${url2}/v1/devices/42/releases/${id}/package`, { headers: auth(field) });
-  expect(refused.status).toBe(503);
-  const body = (await refused.json()) as { error: string; message: string };
-  expect(body.error).toBe('key_unavailable');
-  expect(body.message).not.toContain('9999');
+  // a wrong PIN stops the service at start-up with one line (it never listens, never retries)
+  const wrongPin = runCli(['serve', '--data', 'data', '--key-template', TEMPLATE, '--port', '0'], { cwd: dir, env: { ...hsm.env, NRFUTIL_PKCS11_PIN: '9999' } });
+  expect(wrongPin.status).toBe(1);
+  expect(wrongPin.stderr).toMatch(/^Error: the key source does not work \(checked with device 42\): PKCS#11 login to token 'fleet' failed: wrong PIN \(CKR_PIN_INCORRECT\); the service did not start\n$/);
+  expect(wrongPin.stderr).not.toContain('9999');
 });

@@ -33,7 +33,8 @@ export const DEFAULT_RATE_LIMIT = 1200;
 function describe(err: FastifyError): { status: number; error: string; message: string } {
   if (err instanceof HttpError) return { status: err.statusCode, error: err.error, message: err.message };
   if (err instanceof UsageError) return { status: 400, error: 'bad_request', message: err.message };
-  if (err instanceof NrfutilError) return { status: 503, error: 'key_unavailable', message: err.message.split('\n')[0] };
+  // provider details (paths, module names, token labels) stay in the service log, not in answers to field clients
+  if (err instanceof NrfutilError) return { status: 503, error: 'key_unavailable', message: "the device's key is unavailable (details in the service log)" };
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, error: 'payload_too_large', message: err.message };
   if (err.statusCode === 429) return { status: 429, error: 'rate_limited', message: err.message };
   if (err.validation) return { status: 400, error: 'bad_request', message: err.message };
@@ -64,7 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, error, message } = describe(err);
-    if (status >= 500) request.log.error(err);
+    if (status >= 500) request.log.error({ err: err.message }, 'request failed');
     if (request.auditInfo) request.auditInfo.result = `refused: ${error}`;
     return reply.code(status).send({ error, message });
   });

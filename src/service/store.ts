@@ -109,6 +109,11 @@ export class Store {
     return row && { id: row.id, group: row.grp, hwVersion: row.hw_version };
   }
 
+  /** Some imported device (the first by id), for a start-up check of the key source. */
+  anyDevice(): string | undefined {
+    return (this.db.prepare('SELECT id FROM devices ORDER BY id LIMIT 1').get() as { id: string } | undefined)?.id;
+  }
+
   deviceCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n;
   }

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { NrfCommand } from '../../cli/baseCommand';
 import { providerContext } from '../../cli/keyOptions';
 import { dataFlag, openStore } from '../../cli/serveOptions';
-import { UsageError } from '../../core/errors';
+import { NrfutilError, UsageError } from '../../core/errors';
 import { KeySource } from '../../service/keySource';
 import { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_RATE_LIMIT } from '../../service/server';
 
@@ -31,6 +31,7 @@ export default class Serve extends NrfCommand {
     if (flags['key-template'] !== undefined && !flags['key-template'].includes('{device}')) throw new UsageError("Invalid value for '--key-template': it must contain {device}");
     const store = openStore(flags.data);
     const keys = new KeySource({ keyDir: flags['key-dir'], keyTemplate: flags['key-template'] }, providerContext());
+    await this.checkKeySource(keys, store.anyDevice(), () => store.close());
     const app = await buildServer({ store, keys, bodyLimit: flags['body-limit'], rateLimit: flags['rate-limit'], logger: flags.log });
     const address = await app.listen({ host: flags.host, port: flags.port });
     process.stderr.write(`nrfutil-ts serve: listening on ${address} (data ${store.dataDir}, ${keys.describe()})\n`);
@@ -39,5 +40,24 @@ export default class Serve extends NrfCommand {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+  }
+
+  /**
+   * An HSM that refuses the login (wrong PIN, missing module or token) stops the service
+   * here with one line, before any request: retrying per request would lock the token.
+   * A single device without a key is only a warning (keys may be provisioned later).
+   */
+  private async checkKeySource(keys: KeySource, device: string | undefined, cleanup: () => void): Promise<void> {
+    if (device === undefined) return;
+    try {
+      await keys.withKey(device, (key) => key.publicKey());
+    } catch (e) {
+      const message = (e as Error).message.split('\n')[0];
+      if (/PKCS#11|PIN|token/.test(message)) {
+        cleanup();
+        throw new NrfutilError(`the key source does not work (checked with device ${device}): ${message}; the service did not start`);
+      }
+      process.stderr.write(`Warning: device ${device}: ${message}\n`);
+    }
   }
 }
