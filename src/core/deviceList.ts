@@ -8,7 +8,7 @@ export interface DeviceList {
 }
 
 /** Splits one CSV line; quotes may wrap a field ("a,b"), "" is a quote inside them. */
-function csvFields(line: string): string[] {
+export function csvFields(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

@@ -1,0 +1,21 @@
+import { Flags } from '@oclif/core';
+import { NrfCommand } from '../../../cli/baseCommand';
+import { dataFlag, openStore } from '../../../cli/serveOptions';
+
+export default class ServeTokenList extends NrfCommand {
+  static override summary = 'List API tokens (ids, roles, scopes, expiry; never the tokens themselves).';
+  static override flags = { ...dataFlag, json: Flags.boolean({ description: 'JSON output', default: false }) };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(ServeTokenList);
+    const store = openStore(flags.data);
+    try {
+      const tokens = store.tokens();
+      if (flags.json) return this.print(JSON.stringify(tokens, null, 2) + '\n');
+      for (const t of tokens)
+        this.print(`${t.id}  ${t.role.padEnd(7)}  ${(t.scope.join(',') || '-').padEnd(20)}  expires ${t.expiresAt ?? 'never'}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}${t.label ? `  ${t.label}` : ''}\n`);
+    } finally {
+      store.close();
+    }
+  }
+}

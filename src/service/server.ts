@@ -1,0 +1,121 @@
+import Fastify, { FastifyError, FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { createHash } from 'node:crypto';
+import { NrfutilError, UsageError } from '../core/errors';
+import { appendAudit } from './audit';
+import { bearer } from './auth';
+import type { ServiceContext } from './context';
+import { HttpError } from './errors';
+import type { KeySource } from './keySource';
+import { deviceRoutes } from './routes/devices';
+import { healthRoutes } from './routes/health';
+import { releaseRoutes } from './routes/releases';
+import { signRoutes } from './routes/sign';
+import { ServiceMetrics } from './metrics';
+import type { Store } from './store';
+
+export interface ServerOptions {
+  store: Store;
+  keys: KeySource;
+  /** Largest request body (a release upload), bytes. */
+  bodyLimit?: number;
+  /** Requests per token (or per client address without one) per minute. */
+  rateLimit?: number;
+  requestTimeoutMs?: number;
+  logger?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+export const DEFAULT_RATE_LIMIT = 1200;
+
+/** Fastify's own error codes → our `error` names. */
+function describe(err: FastifyError): { status: number; error: string; message: string } {
+  if (err instanceof HttpError) return { status: err.statusCode, error: err.error, message: err.message };
+  if (err instanceof UsageError) return { status: 400, error: 'bad_request', message: err.message };
+  // provider details (paths, module names, token labels) stay in the service log, not in answers to field clients
+  if (err instanceof NrfutilError) return { status: 503, error: 'key_unavailable', message: "the device's key is unavailable (details in the service log)" };
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, error: 'payload_too_large', message: err.message };
+  if (err.statusCode === 429) return { status: 429, error: 'rate_limited', message: err.message };
+  if (err.validation) return { status: 400, error: 'bad_request', message: err.message };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return { status: err.statusCode, error: 'bad_request', message: err.message };
+  return { status: 500, error: 'internal', message: 'internal error (see the service log)' };
+}
+
+/**
+ * The signing service: routes with JSON schemas (served as OpenAPI at /openapi.json),
+ * bearer-token auth, per-token rate limits, and an audit record for every response of a
+ * device route (signatures and refusals alike), written before the response leaves.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    // ids may be up to 128 characters; longer ones must reach the handler to get a clear 400
+    routerOptions: { maxParamLength: 1024 },
+  });
+  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map(), metrics: new ServiceMetrics() };
+
+  app.decorateRequest('auditInfo', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.auditInfo = { tokenId: null, device: null, release: null, requestSha256: null, packageSha256: null, result: null };
+  });
+  app.addContentTypeParser(['application/zip', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const { status, error, message } = describe(err);
+    if (status >= 500) request.log.error({ err: err.message }, 'request failed');
+    if (request.auditInfo) request.auditInfo.result = `refused: ${error}`;
+    return reply.code(status).send({ error, message });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  // Every answer of a device route is an audit record: signatures and refusals (401, 403, 404, 429 …).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.routeOptions.url?.startsWith('/v1/devices/') || !request.auditInfo) return payload;
+    const info = request.auditInfo;
+    appendAudit(ctx.store, {
+      tokenId: info.tokenId,
+      device: info.device ?? (request.params as { device?: string }).device?.slice(0, 200) ?? null,
+      release: info.release ?? (request.params as { release?: string }).release?.slice(0, 200) ?? null,
+      requestSha256: info.requestSha256,
+      packageSha256: reply.statusCode < 300 ? info.packageSha256 : null,
+      result: reply.statusCode < 300 ? (info.result ?? 'ok') : (info.result ?? `refused: ${reply.statusCode}`),
+      status: reply.statusCode,
+      client: request.ip,
+    });
+    return payload;
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'nrfutil-ts signing service', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+    timeWindow: 60_000,
+    // per token (by its hash: the secret itself is never a map key that could be dumped), else per address
+    keyGenerator: (request) => {
+      const token = bearer(request);
+      return token ? `t:${createHash('sha256').update(token).digest('hex')}` : `a:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'rate_limited', message: `rate limit of ${context.max} requests per minute reached; retry in ${context.after}` }),
+  });
+
+  healthRoutes(app, ctx);
+  releaseRoutes(app, ctx);
+  deviceRoutes(app, ctx);
+  signRoutes(app, ctx);
+  app.addHook('onResponse', async (request, reply) => {
+    ctx.metrics.requests.inc({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: reply.statusCode });
+  });
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['health'] } }, async (_request, reply) =>
+    reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
