@@ -18,7 +18,9 @@ function commandFiles(dir, prefix = []) {
   return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((e) => {
     if (e.isDirectory()) return commandFiles(path.join(dir, e.name), [...prefix, e.name]);
     if (!e.name.endsWith('.ts') || e.name.endsWith('.d.ts')) return [];
-    return [{ id: [...prefix, e.name.slice(0, -3)].join(':'), file: path.join(dir, e.name) }];
+    // oclif's rule: a topic's index.ts is the topic's own command (`serve`, not `serve:index`)
+    const name = e.name.slice(0, -3);
+    return [{ id: [...prefix, ...(name === 'index' && prefix.length ? [] : [name])].join(':'), file: path.join(dir, e.name) }];
   });
 }
 

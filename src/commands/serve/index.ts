@@ -7,6 +7,8 @@ import { KeySource } from '../../service/keySource';
 import { buildServer, DEFAULT_BODY_LIMIT, DEFAULT_RATE_LIMIT } from '../../service/server';
 
 export default class Serve extends NrfCommand {
+  // Ctrl-C or SIGTERM stops the service: it closes the server and the store, then exits 0.
+  static override handlesSignals = true;
   static override summary = 'Run the signing service: packages signed per device, on request, over HTTP.';
   static override description =
     'Field clients fetch a release signed with one device\'s key; keys come from a key directory or a PKCS#11 template and are never stored by the service. Manage it with serve token, serve devices and serve audit.';
