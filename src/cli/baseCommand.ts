@@ -3,7 +3,7 @@ import { Config } from '@oclif/core/config';
 import type { Interfaces } from '@oclif/core';
 import { loadConfig } from '../config';
 import { redactSecrets } from '../core/safeText';
-import { installSignalHandlers } from '../node/temporaryFiles';
+import { installSignalHandlers, leaveExitToCommand } from '../node/temporaryFiles';
 import { describeError } from './describeError';
 import { log, LogLevel } from './globalOptions';
 // The CLI hashes and verifies with OpenSSL (core's portable code gives the same answers, slower).
@@ -31,7 +31,8 @@ export abstract class NrfCommand extends Command {
   static handlesSignals = false;
 
   override async init(): Promise<void> {
-    if (!(this.constructor as typeof NrfCommand).handlesSignals) installSignalHandlers();
+    if ((this.constructor as typeof NrfCommand).handlesSignals) leaveExitToCommand();
+    installSignalHandlers();
     await super.init();
     log(`nrfutil-ts ${this.config.version}: ${this.id ?? ''}`, LogLevel.DEBUG);
     await loadConfig();

@@ -23,6 +23,13 @@ const directories = new Set<string>();
 const stopHooks = new Set<() => Promise<unknown>>();
 let interrupted = false;
 let handlersInstalled = false;
+/** False for a command that ends on a signal by design (a server): we sweep, it exits. */
+let exitOnSignal = true;
+
+/** The command stops itself on SIGINT/SIGTERM (a server, a simulator): only sweep, never exit. */
+export function leaveExitToCommand(): void {
+  exitOnSignal = false;
+}
 
 /** A temporary name beside `target`, unique per process, thread and call. */
 export function temporaryNameFor(target: string): string {
@@ -84,6 +91,7 @@ function sweep(): void {
 async function interrupt(signal: string): Promise<void> {
   if (interrupted) return;
   interrupted = true;
+  if (!exitOnSignal) return sweep();
   // Workers first, so none starts a new temporary file after the sweep.
   const stopped = Promise.allSettled([...stopHooks].map((hook) => hook()));
   await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 1000))]);
