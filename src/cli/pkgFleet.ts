@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ensureDirectory, writeFileAtomic } from '../node/atomicFile';
-import { PackageSpec, planPackage } from '../core/dfuPackage';
+import { PackagePlan, PackageSpec, planPackage } from '../core/dfuPackage';
 import { UsageError } from '../core/errors';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { limitWarnings } from '../core/signingCheck';
@@ -49,6 +49,15 @@ export function fleetJson(results: DeviceResult[], outDir: string): string {
  * each device gets its own signatures, checked with its public key before writing.
  */
 export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageSpec, print: (text: string) => void): Promise<boolean> {
+  return runFleetPlan(flags, () => planPackage(spec), print);
+}
+
+/**
+ * One batch for every command that makes a package per device (pkg generate --devices,
+ * pkg sign --devices): the same checks before any output, the same warnings, report and
+ * exit; only where the plan comes from differs.
+ */
+export async function runFleetPlan(flags: PkgFleetFlags, makePlan: () => PackagePlan, print: (text: string) => void): Promise<boolean> {
   const outDir = flags['out-dir'];
   if (!outDir) throw new UsageError('--devices needs --out-dir DIR for the per-device files');
   const mode = flags['dat-only'] ? 'dat' : 'zip';
@@ -62,7 +71,7 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
   // as in a single run: a key reference that cannot work is one usage error before any output;
   // init-command limits are one warning, not a failure per device
   if (devices.length) keyFor(devices[0]);
-  const plan = planPackage(spec);
+  const plan = makePlan();
   process.stderr.write(limitWarnings(plan, limitsFromFlags(flags)));
   if (mode === 'dat') {
     if (plan.images.length !== 1) throw new UsageError('--dat-only makes one init packet per device: give a single image (e.g. --application only)');
