@@ -47,6 +47,6 @@ test('keys from a PKCS#11 template: device 42 gets a package its HSM key verifie
   // a wrong PIN stops the service at start-up with one line (it never listens, never retries)
   const wrongPin = runCli(['serve', '--data', 'data', '--key-template', TEMPLATE, '--port', '0'], { cwd: dir, env: { ...hsm.env, NRFUTIL_PKCS11_PIN: '9999' } });
   expect(wrongPin.status).toBe(1);
-  expect(wrongPin.stderr).toMatch(/^Error: the key source does not work \(checked with device 42\): PKCS#11 login to token 'fleet' failed: wrong PIN \(CKR_PIN_INCORRECT\); the service did not start\n$/);
+  expect(wrongPin.stderr).toMatch(/^Error: the key source does not work \(checked with device 42\): PKCS#11 login to token 'fleet' failed: wrong PIN \(CKR_PIN_INCORRECT\); stopped after this one attempt; the service did not start\n$/);
   expect(wrongPin.stderr).not.toContain('9999');
 });
