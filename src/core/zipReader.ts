@@ -58,7 +58,8 @@ function findEndOfCentral(zip: Uint8Array): number {
   throw new ZipFormatError('not a readable zip file (no end-of-central-directory record: not a zip, or cut short)');
 }
 
-function readCentralDirectory(zip: Uint8Array, limits: ZipLimits): CentralEntry[] {
+/** The members the central directory lists, and where that directory starts (the end of the data). */
+function readCentralDirectory(zip: Uint8Array, limits: ZipLimits): { entries: CentralEntry[]; directoryStart: number } {
   const eocd = findEndOfCentral(zip);
   const count = u16(zip, eocd + 10);
   const cdSize = u32(zip, eocd + 12);
@@ -86,7 +87,7 @@ function readCentralDirectory(zip: Uint8Array, limits: ZipLimits): CentralEntry[
     });
     at = next;
   }
-  return entries;
+  return { entries, directoryStart: cdOffset };
 }
 
 /** Where a member's data starts, after checking its local header agrees with the directory. */
@@ -126,8 +127,7 @@ function inflateCapped(data: Uint8Array, expected: number, name: string): Uint8A
  * a size or CRC that does not match, or a corrupt structure.
  */
 export function readZipMembers(zip: Uint8Array, limits: ZipLimits): Map<string, Uint8Array> {
-  const entries = readCentralDirectory(zip, limits);
-  const directoryStart = u32(zip, findEndOfCentral(zip) + 16);
+  const { entries, directoryStart } = readCentralDirectory(zip, limits);
   const seen = new Set<string>();
   for (const entry of entries) {
     if (seen.has(entry.name)) throw new ZipFormatError(`member ${entry.name} appears twice (which one a tool takes is not defined)`);

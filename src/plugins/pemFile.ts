@@ -48,6 +48,11 @@ function publicKeyOfScalar(d: Uint8Array): Uint8Array {
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 
+/** A P-256 private KeyObject from its scalar and public point (OpenSSL does the DER). */
+function privateKeyObject(d: Uint8Array, xy: Uint8Array): KeyObject {
+  return createPrivateKey({ key: { kty: 'EC', crv: 'P-256', d: b64url(d), x: b64url(xy.subarray(0, 32)), y: b64url(xy.subarray(32)) }, format: 'jwk' });
+}
+
 /** A P-256 key held in software (a PEM file's contents). */
 export class SoftwareKey implements KeyProvider {
   private constructor(
@@ -74,7 +79,7 @@ export class SoftwareKey implements KeyProvider {
       if (!sameBytes(derived, xy)) {
         warn(`${label}: the public key stored in the file does not belong to its private key; using the one derived from the private key, as nrfutil does`);
         xy = derived;
-        key = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', d: b64url(d), x: b64url(xy.subarray(0, 32)), y: b64url(xy.subarray(32)) }, format: 'jwk' });
+        key = privateKeyObject(d, xy);
       }
     }
     // Verifying with this key later needs its public KeyObject: deriving it here is far
@@ -114,8 +119,7 @@ export class SoftwareKey implements KeyProvider {
     const d = new Uint8Array(32);
     d.set(raw, 32 - raw.length);
     const xy = new Uint8Array(ecdh.getPublicKey().subarray(1));
-    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
-    const key = createPrivateKey({ key: { kty: 'EC', crv: 'P-256', d: b64(d), x: b64(xy.subarray(0, 32)), y: b64(xy.subarray(32)) }, format: 'jwk' });
+    const key = privateKeyObject(d, xy);
     rememberPublicKeyObject(xy, createPublicKey(key));
     return new SoftwareKey(label, key, d, xy);
   }
@@ -144,8 +148,7 @@ export class SoftwareKey implements KeyProvider {
    */
   async exportPrivateKeyPem(): Promise<string> {
     if (!this.d) throw new UsageError(`${this.label} holds only a public key; there is no private key to display`);
-    const jwk = { kty: 'EC', crv: 'P-256', d: b64url(this.d), x: b64url(this.xy.subarray(0, 32)), y: b64url(this.xy.subarray(32)) };
-    return createPrivateKey({ key: jwk, format: 'jwk' }).export({ type: 'sec1', format: 'pem' }).toString();
+    return privateKeyObject(this.d, this.xy).export({ type: 'sec1', format: 'pem' }).toString();
   }
 
   /** The private scalar, for the worker-thread signer (never logged). */

@@ -33,8 +33,9 @@ export interface ImageVerdict {
   reason?: string;
 }
 
-// The SDK's defaults (nrf_dfu_types.h, sdk_config.h): init command buffer and data object size.
-const INIT_COMMAND_MAX_SIZE = 512;
+// The SDK's defaults (nrf_dfu_types.h, sdk_config.h): init command buffer (the decoder's
+// packet limit) and data object size.
+const INIT_COMMAND_MAX_SIZE = BOOTLOADER_LIMITS.initPacketBytes;
 const DATA_OBJECT_MAX_SIZE = 4096;
 const CODE_PAGE_SIZE = 4096;
 const DEFAULT_MTU = 131;
