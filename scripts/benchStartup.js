@@ -5,6 +5,7 @@
 // hits every case alike): medians of the wall time, and means of the CPU time (a steadier
 // guide on a busy machine).
 //   BENCH_RUNS=N  rounds (default 21)
+//   BENCH_KEEP_ENV=1  keep NODE_EXTRA_CA_CERTS in the cases' environment (see caseEnv)
 //   BENCH_COMPARE=/other/checkout/bin/run.js  also runs the three main cases with that CLI,
 //                 in the same rounds (e.g. a build of the previous commit: before/after)
 const { spawnSync } = require('node:child_process');
@@ -25,6 +26,14 @@ fs.writeFileSync(app, crypto.randomBytes(APP_BYTES));
 const key = path.join(dir, 'private.pem');
 const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 fs.writeFileSync(key, privateKey.export({ type: 'sec1', format: 'pem' }), { mode: 0o600 });
+
+// NODE_EXTRA_CA_CERTS (set on some build machines, this sandbox among them) makes every
+// node process parse a certificate bundle before the first line of JavaScript: measured
+// here +60-100 ms on bare `node -e 0`, the same for every case, which flatters every ratio
+// to bare Node. The cases run without it unless BENCH_KEEP_ENV=1.
+const caseEnv = { ...process.env };
+const removedEnv = process.env.BENCH_KEEP_ENV ? [] : ['NODE_EXTRA_CA_CERTS'].filter((k) => k in caseEnv);
+for (const k of removedEnv) delete caseEnv[k];
 
 const cli = (...args) => [BIN, ...args];
 const cases = [
@@ -53,7 +62,7 @@ const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 function once(argv) {
   const [cmd, args] = TIME ? [TIME, ['-f', '@@ %U %S %M', process.execPath, ...argv]] : [process.execPath, argv];
   const start = process.hrtime.bigint();
-  const res = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' });
+  const res = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: caseEnv });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (res.status !== 0) throw new Error(`bench run failed (${res.status}): node ${argv.join(' ')}\n${res.stderr}`);
   const m = /@@ ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(res.stderr);
@@ -81,6 +90,7 @@ const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const bare = median(times[0]);
 const bareCpu = mean(cpus[0]);
 console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os.loadavg()[0].toFixed(1)}; ${RUNS} interleaved rounds: wall medians, CPU (user+system) means`);
+if (removedEnv.length) console.log(`removed from the cases' environment: ${removedEnv.join(', ')} (a fixed cost of every node start; BENCH_KEEP_ENV=1 keeps it)`);
 if (process.env.BENCH_COMPARE) console.log(`[compare]: ${path.resolve(process.env.BENCH_COMPARE)}`);
 console.log(`${'case'.padEnd(44)} ${'wall ms'.padStart(8)} ${'min'.padStart(7)} ${'x bare'.padStart(7)} ${'cpu ms'.padStart(8)} ${'x bare'.padStart(7)}`);
 cases.forEach((c, i) => {

@@ -29,6 +29,9 @@ function commandFiles(dir, prefix = []) {
 // every package with native code in it or below it (pkcs11js, serialport...), which find
 // their compiled addons relative to their own files.
 const external = ['typescript', 'ts-node'];
+// The signing service's web stack (about half the bundle's bytes) is loaded from node_modules
+// by `serve` alone: every other command would otherwise read, hash and map it at start-up.
+const serviceOnly = ['fastify', '@fastify/*', 'prom-client', 'pg'];
 
 const nativeCache = new Map();
 function hasNativeCode(name, seen = new Set()) {
@@ -68,6 +71,8 @@ const entry = [
   "export { flush } from '@oclif/core/flush';",
   "export { stripGlobalOptions, GlobalUsageError } from './globalOptions';",
   "export { describeError, describeTopLevelError } from './describeError';",
+  // package.json oclif.helpClass points here: help is drawn by the bundle's oclif, not a second copy
+  "export { default as NrfHelp } from './help';",
   // Getters around require(): a command's module (and all it imports) is initialised only
   // when oclif asks for that command; help and topics come from oclif.manifest.json.
   'export const COMMANDS = {',
@@ -145,6 +150,37 @@ const oclifIdOrder = {
   },
 };
 
+/**
+ * Node built-ins that oclif requires when its modules load but uses only on rare paths
+ * (child_process: the user's shell, for autocomplete; readline: flags read from stdin).
+ * Loading child_process also loads net, dgram and their bindings: ~2 ms of every run.
+ * Here they are loaded on first use, through a proxy (`__lazyBuiltin`, in the banner).
+ */
+const LAZY_BUILTINS = [
+  { file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, needle: 'const node_child_process_1 = require("node:child_process");' },
+  { file: /@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, needle: 'const node_readline_1 = require("node:readline");' },
+];
+// oclif asks wsl-utils (which loads child_process at once) only for its isWsl: is-wsl's answer.
+const WSL_NEEDLE = "(await import('wsl-utils')).isWsl";
+const LAZY_BUILTIN_SHIM = 'var __lazyBuiltin=n=>{let m;return new Proxy({},{get:(_,k)=>(m??=require(n))[k]})};';
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(build) {
+    for (const { file, needle } of LAZY_BUILTINS) {
+      build.onLoad({ filter: file }, async (args) => {
+        const source = await fs.promises.readFile(args.path, 'utf8');
+        if (source.split(needle).length !== 2) throw new Error(`bundle: ${path.basename(args.path)} of @oclif/core no longer has ${needle}; update scripts/bundle.js`);
+        let contents = source.replace(needle, needle.replace('require(', '__lazyBuiltin('));
+        if (contents.includes('wsl-utils')) {
+          if (contents.split(WSL_NEEDLE).length !== 2) throw new Error('bundle: @oclif/core changed how it detects WSL; update scripts/bundle.js');
+          contents = contents.replace(WSL_NEEDLE, "(await import('is-wsl')).default");
+        }
+        return { contents, loader: 'js' };
+      });
+    }
+  },
+};
+
 /** `debug` inside the bundle is scripts/lazyDebug.js, which loads the real one when DEBUG is set. */
 const LAZY_DEBUG = path.join(__dirname, 'lazyDebug.js');
 const lazyDebug = {
@@ -163,7 +199,7 @@ async function main() {
     target: 'node20',
     format: 'cjs',
     outfile: path.join(outdir, 'cli.js'),
-    external,
+    external: [...external, ...serviceOnly],
     keepNames: true,
     // no comments or layout (less to read and parse), identifiers kept as written;
     // ASCII only, so the loader can read it as latin1 (utf8 decoding costs 10-20 ms)
@@ -175,8 +211,8 @@ async function main() {
     legalComments: 'none',
     logLevel: 'error',
     metafile: true,
-    plugins: [nativeExternals, oclifOwnVersion, oclifIdOrder, lazyDebug],
-    banner: { js: IMPORT_SHIM },
+    plugins: [nativeExternals, oclifOwnVersion, oclifIdOrder, lazyDebug, lazyBuiltins],
+    banner: { js: IMPORT_SHIM + LAZY_BUILTIN_SHIM },
   });
   const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
   // The fleet worker: a worker thread starts it from its own file (src/fleet/batch.ts).

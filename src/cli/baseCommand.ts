@@ -1,6 +1,6 @@
 import { Command } from '@oclif/core/command';
 import { Config } from '@oclif/core/config';
-import type { Interfaces } from '@oclif/core';
+import type * as Interfaces from '@oclif/core/interfaces';
 import { loadConfig } from '../config';
 import { redactSecrets } from '../core/safeText';
 import { installSignalHandlers, leaveExitToCommand } from '../node/temporaryFiles';

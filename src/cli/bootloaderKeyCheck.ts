@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BootloaderKeyReport, bootloaderBytes, bootloaderKeyReport, bootloaderKeyText, keyFingerprint } from '../core/bootloaderKey';

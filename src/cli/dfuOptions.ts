@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { UsageError } from '../core/errors';
 
 /** nrfutil's multi-letter short options (click allows them, oclif does not): rewritten to the long ones. */

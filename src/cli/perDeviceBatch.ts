@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { PackagePlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError, UsageError } from '../core/errors';

@@ -1,4 +1,3 @@
-import readline from 'node:readline';
 import { NrfutilError } from '../core/errors';
 
 /**
@@ -7,6 +6,9 @@ import { NrfutilError } from '../core/errors';
  * undefined at end of input (nrfutil then stops with click's `Aborted!`, exit 1).
  */
 export async function askYesNo(question: string): Promise<boolean | undefined> {
+  // loaded here: most runs never ask, and node:readline costs every start-up ~0.5 ms
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const readline = require('node:readline') as typeof import('node:readline');
   const rl = readline.createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   try {

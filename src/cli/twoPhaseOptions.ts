@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import fs from 'node:fs';
 import { NrfutilError, UsageError } from '../core/errors';
 import type { PackageFiles } from '../core/dfuPackage';

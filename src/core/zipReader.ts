@@ -1,4 +1,11 @@
-import { Inflate } from 'fflate';
+import type * as Fflate from 'fflate';
+
+// fflate builds its Huffman tables when it is loaded: a few milliseconds that a command
+// writing a stored zip (pkg generate, and its verify-before-write) never needs. Loaded on
+// the first deflated member instead.
+let fflate: typeof Fflate | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadFflate = (): typeof Fflate => (fflate ??= require('fflate') as typeof Fflate);
 import { crc32 } from './crc32';
 
 /**
@@ -106,7 +113,7 @@ function inflateCapped(data: Uint8Array, expected: number, name: string): Uint8A
   const out = new Uint8Array(expected);
   let filled = 0;
   let done = false;
-  const inflater = new Inflate((chunk, final) => {
+  const inflater = new (loadFflate().Inflate)((chunk, final) => {
     if (filled + chunk.length > expected) throw new ZipFormatError(`member ${name} inflates to more than the ${expected} bytes its header declares`);
     out.set(chunk, filled);
     filled += chunk.length;

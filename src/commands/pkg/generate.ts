@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import type { Interfaces } from '@oclif/core';
+import type * as Interfaces from '@oclif/core/interfaces';
 import { DEBUG_KEY_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { intFlag } from '../../cli/intFlag';

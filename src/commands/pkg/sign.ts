@@ -1,4 +1,6 @@
-import { Args, Flags, Interfaces } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import type * as Interfaces from '@oclif/core/interfaces';
 import fs from 'node:fs';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { NrfCommand } from '../../../cli/baseCommand';
 import { dataFlag, openStore } from '../../../cli/serveOptions';
 

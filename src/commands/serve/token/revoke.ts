@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { NrfCommand } from '../../../cli/baseCommand';
 import { dataFlag, openStore } from '../../../cli/serveOptions';
 import { NrfutilError } from '../../../core/errors';
