@@ -17,7 +17,7 @@ if (!fs.existsSync(path.join(ROOT, 'dist', 'service', 'server.js'))) {
   console.error('bench:serve: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
-const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
+const { SqliteStore } = require(path.join(ROOT, 'dist', 'service', 'sqliteStore'));
 
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrfutil-ts-bench-serve-'));
@@ -31,11 +31,11 @@ const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
   execFileSync(process.execPath, [BIN, 'pkg', 'generate', '--hw-version', '52', '--sd-req', '0x0101', '--application', 'app.bin', '--application-version', '1', 'app.zip'], { cwd: dir, stdio: 'ignore' });
 
   // the server in its own process (as deployed); autocannon here
-  const store = new Store(path.join(dir, 'data'));
-  store.upsertDevices(ids.map((id) => ({ id, group: 'bench', hwVersion: 52 })));
-  const release = store.createToken('release', []).token;
-  const field = store.createToken('field', ['group:bench']).token;
-  store.close();
+  const store = new SqliteStore(path.join(dir, 'data'));
+  await store.upsertDevices(ids.map((id) => ({ id, group: 'bench', hwVersion: 52 })));
+  const release = (await store.createToken('release', [])).token;
+  const field = (await store.createToken('field', ['group:bench'])).token;
+  await store.close();
   const server = spawn(process.execPath, [BIN, 'serve', '--data', 'data', '--key-dir', 'keys', '--port', '0', '--rate-limit', '1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise((resolve, reject) => {
     let err = '';

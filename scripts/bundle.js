@@ -28,7 +28,9 @@ function commandFiles(dir, prefix = []) {
 // that cosmiconfig (a .ts config file) and oclif (development) use; and (nativeExternals)
 // every package with native code in it or below it (pkcs11js, serialport...), which find
 // their compiled addons relative to their own files.
-const external = ['typescript', 'ts-node'];
+// pg (the PostgreSQL back-end of serve) is loaded from node_modules only when --database is given:
+// the CLI's other commands do not parse it, and its optional pg-native stays unresolved.
+const external = ['typescript', 'ts-node', 'pg', 'pg-native'];
 
 const nativeCache = new Map();
 function hasNativeCode(name, seen = new Set()) {

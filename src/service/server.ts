@@ -13,10 +13,10 @@ import { healthRoutes } from './routes/health';
 import { releaseRoutes } from './routes/releases';
 import { signRoutes } from './routes/sign';
 import { ServiceMetrics } from './metrics';
-import type { Store } from './store';
+import type { ServiceStore } from './store';
 
 export interface ServerOptions {
-  store: Store;
+  store: ServiceStore;
   keys: KeySource;
   /** Largest request body (a release upload), bytes. */
   bodyLimit?: number;
@@ -75,7 +75,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.url?.startsWith('/v1/devices/') || !request.auditInfo) return payload;
     const info = request.auditInfo;
-    appendAudit(ctx.store, {
+    await appendAudit(ctx.store, {
       tokenId: info.tokenId,
       device: info.device ?? (request.params as { device?: string }).device?.slice(0, 200) ?? null,
       release: info.release ?? (request.params as { release?: string }).release?.slice(0, 200) ?? null,
