@@ -164,6 +164,20 @@ describe.each(BACKENDS)('%s store', (backendName) => {
       expect(message).toBe("the device's key is unavailable (details in the service log)");
     });
 
+    test('503 and no package when its audit record cannot be written', async () => {
+      const store = await backend.open();
+      const failing = Object.assign(Object.create(store) as typeof store, { appendAudit: () => Promise.reject(new Error('disk full')) });
+      const broken = await startService({ open: async () => failing }, keyDir);
+      try {
+        const res = await fetch(broken.url + packagePath('42'), { headers: { authorization: `Bearer ${tokens.siteA}` } });
+        expect(res.status).toBe(503);
+        expect(res.headers.get('content-disposition')).toBeNull();
+        expect(await res.json()).toEqual({ error: 'unavailable', message: 'the audit record could not be written, so nothing was served (details in the service log)' });
+      } finally {
+        await broken.close();
+      }
+    });
+
     test('413 for a 20 MB upload', async () => {
       const res = await upload('huge', new Uint8Array(20 * 1024 * 1024));
       await expectError(res, 413, 'payload_too_large');

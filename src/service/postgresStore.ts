@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { NrfutilError } from '../core/errors';
 import { AUDIT_COLUMNS, auditFromRow, auditValues, nextRecord, type AuditEntry, type AuditRecord, type AuditRow } from './audit';
 import { redactDatabaseUrl, redactMessage } from './databaseUrl';
-import { unavailable } from './errors';
+import { HttpError } from './errors';
 import {
   deviceFromRow,
   newToken,
@@ -62,9 +62,16 @@ const DEVICE_CHUNK = 5000;
  * clients) rather than "this statement is wrong": the service answers those with 503.
  */
 function isUnavailable(e: unknown, pg: Pg): boolean {
-  const err = e as { code?: string; message?: string };
+  const err = e as { code?: string; message?: string; syscall?: string };
   if (e instanceof pg.DatabaseError) return /^(08|57P|53)/.test(err.code ?? '');
-  return /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND|AI_AGAIN)$/.test(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message ?? '');
+  return err.syscall === 'connect' || /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND|AI_AGAIN)$/.test(err.code ?? '') || /Connection terminated|timeout exceeded when trying to connect/i.test(err.message ?? '');
+}
+
+/** 503 for clients; what the driver said (without the password) stays for the service log. */
+export class DatabaseUnavailable extends HttpError {
+  constructor(readonly detail: string) {
+    super(503, 'unavailable', 'the database is unavailable (details in the service log)');
+  }
 }
 
 /**
@@ -96,7 +103,8 @@ export class PostgresStore implements ServiceStore {
         await c.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, SCHEMA_LOCK]);
         await c.query(SCHEMA);
       });
-    } catch (e) {
+    } catch (caught) {
+      const e = caught instanceof DatabaseUnavailable ? { message: caught.detail } : caught;
       await pool.end().catch(() => undefined);
       const message = redactMessage((e as Error).message.split('\n')[0] || String((e as { code?: string }).code ?? e), url);
       throw new NrfutilError(`cannot open the service database ${redactDatabaseUrl(url)}: ${message}`);
@@ -118,7 +126,7 @@ export class PostgresStore implements ServiceStore {
   }
 
   private translate(e: unknown): unknown {
-    return isUnavailable(e, this.pg) ? unavailable(`the database is unavailable: ${redactMessage((e as Error).message, this.url)}`) : e;
+    return isUnavailable(e, this.pg) ? new DatabaseUnavailable(redactMessage((e as Error).message, this.url)) : e;
   }
 
   private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {

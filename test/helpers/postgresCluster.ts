@@ -15,6 +15,9 @@ export interface PostgresCluster {
   createDatabase(name: string): string;
   /** The URL of an existing database of the cluster. */
   url(database: string): string;
+  /** Stops the server, keeping the data (an outage), and starts it again. */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -50,7 +53,8 @@ export function startPostgresCluster(): PostgresCluster {
   }
   run('initdb', ['-D', data, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--no-locale', '--no-sync'], true);
   const serverOptions = `-k ${dir} -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '60', 'start'], true);
+  const start = () => run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-o', serverOptions, '-w', '-t', '60', 'start'], true);
+  start();
 
   let stopped = false;
   const stop = () => {
@@ -58,7 +62,7 @@ export function startPostgresCluster(): PostgresCluster {
     stopped = true;
     process.off('exit', stop);
     try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'], true);
+      if (fs.existsSync(path.join(data, 'postmaster.pid'))) run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop'], true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -74,6 +78,8 @@ export function startPostgresCluster(): PostgresCluster {
       run('psql', ['-h', dir, '-U', SUPERUSER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`], false);
       return url(name);
     },
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop'], true),
+    resume: start,
     stop,
   };
 }

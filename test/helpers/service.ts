@@ -126,7 +126,7 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function startService(backend: StoreBackend, keyDir: string, extra: Partial<ServerOptions> = {}): Promise<RunningService> {
+export async function startService(backend: Pick<StoreBackend, 'open'>, keyDir: string, extra: Partial<ServerOptions> = {}): Promise<RunningService> {
   const store = await backend.open();
   const keys = new KeySource({ keyDir }, { env: process.env, config: {}, warn: () => undefined });
   const app = await buildServer({ store, keys, ...extra });
