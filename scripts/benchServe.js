@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Signing-service benchmark (prints figures; not a test): autocannon against a loopback
 // server, 1,000 devices with PEM keys, a 200 KB application release, 32 connections,
-// every request a different device. Run `npm run build` first.
+// every request a different device. Run `npm run build` first. BENCH_DATABASE=postgres://…
+// (an empty database) measures the PostgreSQL back-end instead of SQLite in a temporary directory.
 const { execFileSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -13,11 +14,12 @@ const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'run.js');
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const DATABASE = process.env.BENCH_DATABASE;
 if (!fs.existsSync(path.join(ROOT, 'dist', 'service', 'server.js'))) {
   console.error('bench:serve: dist/ is missing; run `npm run build` first');
   process.exit(2);
 }
-const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
+const { SqliteStore } = require(path.join(ROOT, 'dist', 'service', 'sqliteStore'));
 
 (async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrfutil-ts-bench-serve-'));
@@ -31,12 +33,13 @@ const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
   execFileSync(process.execPath, [BIN, 'pkg', 'generate', '--hw-version', '52', '--sd-req', '0x0101', '--application', 'app.bin', '--application-version', '1', 'app.zip'], { cwd: dir, stdio: 'ignore' });
 
   // the server in its own process (as deployed); autocannon here
-  const store = new Store(path.join(dir, 'data'));
-  store.upsertDevices(ids.map((id) => ({ id, group: 'bench', hwVersion: 52 })));
-  const release = store.createToken('release', []).token;
-  const field = store.createToken('field', ['group:bench']).token;
-  store.close();
-  const server = spawn(process.execPath, [BIN, 'serve', '--data', 'data', '--key-dir', 'keys', '--port', '0', '--rate-limit', '1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const store = DATABASE ? await require(path.join(ROOT, 'dist', 'service', 'postgresStore')).PostgresStore.open(DATABASE) : new SqliteStore(path.join(dir, 'data'));
+  const storeArgs = DATABASE ? ['--database', DATABASE] : ['--data', 'data'];
+  await store.upsertDevices(ids.map((id) => ({ id, group: 'bench', hwVersion: 52 })));
+  const release = (await store.createToken('release', [])).token;
+  const field = (await store.createToken('field', ['group:bench'])).token;
+  await store.close();
+  const server = spawn(process.execPath, [BIN, 'serve', ...storeArgs, '--key-dir', 'keys', '--port', '0', '--rate-limit', '1000000000'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const url = await new Promise((resolve, reject) => {
     let err = '';
     server.stderr.on('data', (d) => {
@@ -61,7 +64,7 @@ const { Store } = require(path.join(ROOT, 'dist', 'service', 'store'));
   const rss = Number(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) * 1024;
   server.kill('SIGTERM');
   const ok = result['2xx'];
-  console.log(`serve: ${DEVICES} devices (PEM keys), 200 KB application, 32 connections, ${SECONDS} s`);
+  console.log(`serve (${DATABASE ? 'PostgreSQL' : 'SQLite'}): ${DEVICES} devices (PEM keys), 200 KB application, 32 connections, ${SECONDS} s`);
   console.log(`  packages/s: ${(ok / SECONDS).toFixed(0)} (${ok} packages, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
   console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; server RSS ${(rss / 1048576).toFixed(0)} MB`);
   fs.rmSync(dir, { recursive: true, force: true });

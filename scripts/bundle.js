@@ -29,9 +29,10 @@ function commandFiles(dir, prefix = []) {
 // every package with native code in it or below it (pkcs11js, serialport...), which find
 // their compiled addons relative to their own files.
 const external = ['typescript', 'ts-node'];
-// The signing service's web stack (about half the bundle's bytes) is loaded from node_modules
-// by `serve` alone: every other command would otherwise read, hash and map it at start-up.
-const serviceOnly = ['fastify', '@fastify/*', 'prom-client', 'pg'];
+// The signing service's web stack (about half the bundle's bytes) and its database drivers
+// are loaded from node_modules by `serve` alone: every other command would otherwise read
+// and map them at start-up (pg's optional pg-native then also stays unresolved).
+const serviceOnly = ['fastify', '@fastify/*', 'prom-client', 'pg', 'pg-native'];
 
 const nativeCache = new Map();
 function hasNativeCode(name, seen = new Set()) {

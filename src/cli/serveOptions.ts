@@ -1,15 +1,36 @@
 import * as Flags from '@oclif/core/flags';
 import path from 'node:path';
 import { NrfutilError, UsageError } from '../core/errors';
-import { Store } from '../service/store';
+import { checkDatabaseUrl } from '../service/databaseUrl';
+import { PostgresStore } from '../service/postgresStore';
+import { SqliteStore } from '../service/sqliteStore';
+import type { ServiceStore } from '../service/store';
 
+const DEFAULT_DATA = 'nrfutil-ts-service';
+export const DATABASE_ENV = 'NRFUTIL_DATABASE';
+
+/** Where the service keeps its data: a directory (SQLite, the default) or a PostgreSQL database. */
 export const dataFlag = {
-  data: Flags.string({ description: 'Directory of the service database and release files', default: 'nrfutil-ts-service' }),
+  data: Flags.string({ description: `Directory of the service database and release files (SQLite) [default: ${DEFAULT_DATA}]` }),
+  database: Flags.string({
+    description: `PostgreSQL URL (postgres://USER@HOST[:PORT]/DATABASE) shared by several instances, instead of --data; also ${DATABASE_ENV}. Give the password through PGPASSWORD or ~/.pgpass rather than in the URL`,
+  }),
 };
 
-export function openStore(dir: string): Store {
+/**
+ * Opens the store the flags name. An explicit --data wins over NRFUTIL_DATABASE in the
+ * environment; --data and --database together are a usage error.
+ */
+export async function openStore(flags: { data?: string; database?: string }, env: NodeJS.ProcessEnv = process.env): Promise<ServiceStore> {
+  if (flags.data !== undefined && flags.database !== undefined) throw new UsageError("Use either '--data' (SQLite) or '--database' (PostgreSQL), not both");
+  const database = flags.database ?? (flags.data === undefined && env[DATABASE_ENV] ? env[DATABASE_ENV] : undefined);
+  if (database !== undefined) {
+    checkDatabaseUrl(database);
+    return PostgresStore.open(database);
+  }
+  const dir = flags.data ?? DEFAULT_DATA;
   try {
-    return new Store(path.resolve(dir));
+    return new SqliteStore(path.resolve(dir));
   } catch (e) {
     if (e instanceof NrfutilError) throw e;
     throw new UsageError(`Invalid value for '--data': cannot open the service database in ${dir} (${(e as Error).message.split('\n')[0]})`);

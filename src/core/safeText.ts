@@ -17,7 +17,9 @@ export function safeText(text: string, max = 80): string {
  * Applied to every message, warning and JSON report the CLI prints.
  */
 const SECRET_VALUE = /((?:pin-value|pin|passphrase|password)\s*[=:]\s*)[^&;\s'"]*/gi;
+/** The password of a URL's user-info (`postgres://user:PASSWORD@host/db`, serve --database). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:'"]*:)[^\s/?#'"]*@/gi;
 
 export function redactSecrets(text: string): string {
-  return text.replace(SECRET_VALUE, '$1***');
+  return text.replace(URL_PASSWORD, '$1***@').replace(SECRET_VALUE, '$1***');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store } from './store';
+import type { ServiceStore } from './store';
 
 /** What happened to one request that could sign or refuse to sign. No secret goes in here. */
 export interface AuditEntry {
@@ -35,8 +35,8 @@ export function recordHash(r: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
-interface AuditRow {
-  seq: number;
+export interface AuditRow {
+  seq: number | string;
   time: string;
   token_id: string | null;
   device: string | null;
@@ -50,8 +50,8 @@ interface AuditRow {
   hash: string;
 }
 
-const fromRow = (r: AuditRow): AuditRecord => ({
-  seq: r.seq,
+export const auditFromRow = (r: AuditRow): AuditRecord => ({
+  seq: Number(r.seq),
   time: r.time,
   tokenId: r.token_id,
   device: r.device,
@@ -65,33 +65,23 @@ const fromRow = (r: AuditRow): AuditRecord => ({
   hash: r.hash,
 });
 
-/**
- * Appends a record to the chain. The read of the last hash and the insert are one
- * IMMEDIATE transaction, so writers (threads of this process or other processes on the
- * same file) keep the chain linear.
- */
-export function appendAudit(store: Store, entry: AuditEntry, now = new Date()): AuditRecord {
-  const db = store.db;
-  const last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-  const insert = db.prepare(
-    'INSERT INTO audit (seq, time, token_id, device, release, request_sha256, package_sha256, result, status, client, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  return db
-    .transaction(() => {
-      const prev = last.get() as { seq: number; hash: string } | undefined;
-      const base = { ...entry, seq: (prev?.seq ?? 0) + 1, time: now.toISOString(), prevHash: prev?.hash ?? GENESIS_HASH };
-      const record: AuditRecord = { ...base, hash: recordHash(base) };
-      insert.run(record.seq, record.time, record.tokenId, record.device, record.release, record.requestSha256, record.packageSha256, record.result, record.status, record.client, record.prevHash, record.hash);
-      return record;
-    })
-    .immediate();
+/** The record that follows `prev` (the last of the chain, undefined for the first). */
+export function nextRecord(prev: { seq: number | string; hash: string } | undefined, entry: AuditEntry, now = new Date()): AuditRecord {
+  const base = { ...entry, seq: Number(prev?.seq ?? 0) + 1, time: now.toISOString(), prevHash: prev?.hash ?? GENESIS_HASH };
+  return { ...base, hash: recordHash(base) };
 }
 
-export function auditRecords(store: Store, filter: { device?: string; release?: string } = {}): AuditRecord[] {
-  const rows = store.db
-    .prepare('SELECT * FROM audit WHERE (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq')
-    .all({ device: filter.device ?? null, release: filter.release ?? null }) as AuditRow[];
-  return rows.map(fromRow);
+/** The columns of a record, in the order of AUDIT_COLUMNS. */
+export const AUDIT_COLUMNS = 'seq, time, token_id, device, release, request_sha256, package_sha256, result, status, client, prev_hash, hash';
+export const auditValues = (r: AuditRecord) => [r.seq, r.time, r.tokenId, r.device, r.release, r.requestSha256, r.packageSha256, r.result, r.status, r.client, r.prevHash, r.hash];
+
+/** Appends a record to the chain (the store keeps it linear under concurrent writers). */
+export function appendAudit(store: ServiceStore, entry: AuditEntry, now = new Date()): Promise<AuditRecord> {
+  return store.appendAudit(entry, now);
+}
+
+export function auditRecords(store: ServiceStore, filter: { device?: string; release?: string } = {}): Promise<AuditRecord[]> {
+  return store.auditRecords(filter);
 }
 
 export interface ChainVerdict {

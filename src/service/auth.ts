@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Role, Store, TokenRecord } from './store';
+import type { Role, ServiceStore, TokenRecord } from './store';
 import { forbidden, unauthorized } from './errors';
 import { isExpired, roleAllows } from './scope';
 
@@ -15,10 +15,10 @@ export function bearer(request: FastifyRequest): string | undefined {
  * for all, so a caller learns nothing about other tokens), 403 when its role may not
  * call this route.
  */
-export function authenticate(store: Store, request: FastifyRequest, roles: readonly Role[]): TokenRecord {
+export async function authenticate(store: ServiceStore, request: FastifyRequest, roles: readonly Role[]): Promise<TokenRecord> {
   const secret = bearer(request);
   if (secret === undefined) throw unauthorized('send a token: Authorization: Bearer TOKEN');
-  const token = store.tokenBySecret(secret);
+  const token = await store.tokenBySecret(secret);
   if (!token || token.revokedAt !== null || isExpired(token)) throw unauthorized('the token is unknown, revoked or expired');
   request.auditInfo.tokenId = token.id;
   if (!roleAllows(token, roles)) throw forbidden(`a ${token.role} token may not do this (needs ${roles.join(' or ')})`);

@@ -1,11 +1,11 @@
 import type { KeySource } from './keySource';
-import type { Store } from './store';
+import type { ServiceStore } from './store';
 import type { PackagePlan } from '../core/dfuPackage';
 import type { ServiceMetrics } from './metrics';
 
 /** What the routes share. */
 export interface ServiceContext {
-  store: Store;
+  store: ServiceStore;
   keys: KeySource;
   /** Release plans read once per release (the zip is immutable: content-addressed). */
   plans: Map<string, Promise<PackagePlan>>;

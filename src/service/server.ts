@@ -13,10 +13,10 @@ import { healthRoutes } from './routes/health';
 import { releaseRoutes } from './routes/releases';
 import { signRoutes } from './routes/sign';
 import { ServiceMetrics } from './metrics';
-import type { Store } from './store';
+import type { ServiceStore } from './store';
 
 export interface ServerOptions {
-  store: Store;
+  store: ServiceStore;
   keys: KeySource;
   /** Largest request body (a release upload), bytes. */
   bodyLimit?: number;
@@ -65,7 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, error, message } = describe(err);
-    if (status >= 500) request.log.error({ err: err.message }, 'request failed');
+    if (status >= 500) request.log.error({ err: (err as { detail?: string }).detail ?? err.message }, 'request failed');
     if (request.auditInfo) request.auditInfo.result = `refused: ${error}`;
     return reply.code(status).send({ error, message });
   });
@@ -75,7 +75,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.url?.startsWith('/v1/devices/') || !request.auditInfo) return payload;
     const info = request.auditInfo;
-    appendAudit(ctx.store, {
+    const audited = appendAudit(ctx.store, {
       tokenId: info.tokenId,
       device: info.device ?? (request.params as { device?: string }).device?.slice(0, 200) ?? null,
       release: info.release ?? (request.params as { release?: string }).release?.slice(0, 200) ?? null,
@@ -85,6 +85,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       status: reply.statusCode,
       client: request.ip,
     });
+    try {
+      await audited;
+    } catch (e) {
+      // no record, nothing served: a signature leaves only with its audit record (a refusal keeps its status)
+      request.log.error({ err: (e as { detail?: string }).detail ?? (e as Error).message }, 'audit record not written');
+      if (reply.statusCode >= 300) return payload;
+      reply.code(503).type('application/json; charset=utf-8');
+      reply.removeHeader('content-disposition');
+      return JSON.stringify({ error: 'unavailable', message: 'the audit record could not be written, so nothing was served (details in the service log)' });
+    }
     return payload;
   });
 

@@ -14,6 +14,7 @@ export default class Serve extends NrfCommand {
     'Field clients fetch a release signed with one device\'s key; keys come from a key directory or a PKCS#11 template and are never stored by the service. Manage it with serve token, serve devices and serve audit.';
   static override examples = [
     '<%= config.bin %> serve --data /var/lib/nrfutil --key-dir keys --port 8080',
+    'PGPASSWORD=… <%= config.bin %> serve --database postgres://nrfutil@db.example/fleet --key-dir keys --host 0.0.0.0',
     "<%= config.bin %> serve --data /var/lib/nrfutil --key-template 'pkcs11:token=fleet;object={device}'",
   ];
   static override flags = {
@@ -31,14 +32,14 @@ export default class Serve extends NrfCommand {
     const { flags } = await this.parse(Serve);
     if ((flags['key-dir'] === undefined) === (flags['key-template'] === undefined)) throw new UsageError('serve needs one key source: --key-dir DIR or --key-template TEMPLATE (with {device})');
     if (flags['key-template'] !== undefined && !flags['key-template'].includes('{device}')) throw new UsageError("Invalid value for '--key-template': it must contain {device}");
-    const store = openStore(flags.data);
+    const store = await openStore(flags);
     const keys = new KeySource({ keyDir: flags['key-dir'], keyTemplate: flags['key-template'] }, providerContext());
-    await this.checkKeySource(keys, store.anyDevice(), () => store.close());
+    await this.checkKeySource(keys, await store.anyDevice(), () => store.close());
     const app = await buildServer({ store, keys, bodyLimit: flags['body-limit'], rateLimit: flags['rate-limit'], logger: flags.log });
     const address = await app.listen({ host: flags.host, port: flags.port });
-    process.stderr.write(`nrfutil-ts serve: listening on ${address} (data ${store.dataDir}, ${keys.describe()})\n`);
+    process.stderr.write(`nrfutil-ts serve: listening on ${address} (${store.location}, ${keys.describe()})\n`);
     await new Promise<void>((resolve) => {
-      const stop = () => void app.close().then(() => (store.close(), resolve()));
+      const stop = () => void app.close().then(() => store.close()).then(resolve);
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
@@ -49,14 +50,14 @@ export default class Serve extends NrfCommand {
    * here with one line, before any request: retrying per request would lock the token.
    * A single device without a key is only a warning (keys may be provisioned later).
    */
-  private async checkKeySource(keys: KeySource, device: string | undefined, cleanup: () => void): Promise<void> {
+  private async checkKeySource(keys: KeySource, device: string | undefined, cleanup: () => Promise<void>): Promise<void> {
     if (device === undefined) return;
     try {
       await keys.withKey(device, (key) => key.publicKey());
     } catch (e) {
       const message = (e as Error).message.split('\n')[0];
       if (/PKCS#11|PIN|token/.test(message)) {
-        cleanup();
+        await cleanup();
         throw new NrfutilError(`the key source does not work (checked with device ${device}): ${message}; the service did not start`);
       }
       process.stderr.write(`Warning: device ${device}: ${message}\n`);

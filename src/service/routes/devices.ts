@@ -24,26 +24,26 @@ type DeviceRequest = FastifyRequest<{ Params: { device: string; release?: string
  * in the token's scope (403; scope is checked before existence so a token learns
  * nothing about devices outside it), the device known (404).
  */
-export function deviceFor(ctx: ServiceContext, request: FastifyRequest, roles: Role[]): Device {
+export async function deviceFor(ctx: ServiceContext, request: FastifyRequest, roles: Role[]): Promise<Device> {
   const id = (request.params as { device: string }).device;
   request.auditInfo.device = id.slice(0, 200);
-  const token = authenticate(ctx.store, request, roles);
+  const token = await authenticate(ctx.store, request, roles);
   try {
     checkDeviceId(id);
   } catch (e) {
     throw badRequest((e as Error).message);
   }
-  const device = ctx.store.device(id);
+  const device = await ctx.store.device(id);
   if (!inScope(token.scope, device ?? { id, group: null })) throw forbidden(`device ${id} is outside this token's scope`);
   if (!device) throw notFound(`no device ${id}; import it with 'nrfutil-ts serve devices import'`);
   return device;
 }
 
 /** Only approved releases are served: drafts, revoked and unknown ones are all 404. */
-function approvedRelease(ctx: ServiceContext, request: DeviceRequest): Release {
+async function approvedRelease(ctx: ServiceContext, request: DeviceRequest): Promise<Release> {
   const id = request.params.release!;
   request.auditInfo.release = id.slice(0, 200);
-  const release = /^[0-9a-f]{64}$/.test(id) ? ctx.store.release(id) : undefined;
+  const release = /^[0-9a-f]{64}$/.test(id) ? await ctx.store.release(id) : undefined;
   if (!release || release.state !== 'approved') throw notFound(`no approved release ${id}`);
   return release;
 }
@@ -51,7 +51,7 @@ function approvedRelease(ctx: ServiceContext, request: DeviceRequest): Release {
 function planFor(ctx: ServiceContext, release: Release): Promise<PackagePlan> {
   let plan = ctx.plans.get(release.id);
   if (!plan) {
-    plan = readPackageForSigning(ctx.store.releaseZip(release.id), `${release.name}.zip`).then((r) => r.plan);
+    plan = ctx.store.releaseZip(release.id).then((zip) => readPackageForSigning(zip, `${release.name}.zip`)).then((r) => r.plan);
     plan.catch(() => ctx.plans.delete(release.id));
     ctx.plans.set(release.id, plan);
   }
@@ -79,8 +79,8 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     '/v1/devices/:device/releases/:release/package',
     { schema: { summary: "The release's DFU package signed with this device's key", tags: ['devices'], params, response: { 200: binary, ...errors } } },
     async (request, reply) => {
-      const device = deviceFor(ctx, request, ['field']);
-      const release = approvedRelease(ctx, request);
+      const device = await deviceFor(ctx, request, ['field']);
+      const release = await approvedRelease(ctx, request);
       const zip = await writePackageZip(await signedFiles(ctx, device, release));
       request.auditInfo.packageSha256 = sha256Hex(zip);
       request.auditInfo.result = 'signed package';
@@ -105,8 +105,8 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         },
       },
       async (request, reply) => {
-        const device = deviceFor(ctx, request, ['field']);
-        const release = approvedRelease(ctx, request);
+        const device = await deviceFor(ctx, request, ['field']);
+        const release = await approvedRelease(ctx, request);
         const image = pickImage(release, request.query.image);
         const files = await signedFiles(ctx, device, release);
         const bytes = files.get(part === 'init-packet' ? image.datFile : image.binFile)!;
@@ -129,7 +129,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const device = deviceFor(ctx, request, ['field', 'admin']);
+      const device = await deviceFor(ctx, request, ['field', 'admin']);
       const xy = await ctx.keys.withKey(device.id, (key) => key.publicKey());
       const format = request.query.format ?? 'pem';
       request.auditInfo.result = 'public key';

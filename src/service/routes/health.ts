@@ -12,13 +12,13 @@ export function healthRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     { schema: { summary: 'The database answers and the key source is reachable', tags: ['health'], response: { 200: { type: 'object', properties: { status: { type: 'string' }, devices: { type: 'integer' } } }, 503: errorSchema } } },
     async () => {
       try {
-        ctx.store.ping();
+        await ctx.store.ping();
       } catch (e) {
         throw unavailable(`database: ${(e as Error).message}`);
       }
       const reachable = await ctx.keys.reachable();
       if (reachable !== true) throw unavailable(`key source: ${reachable}`);
-      return { status: 'ready', devices: ctx.store.deviceCount() };
+      return { status: 'ready', devices: await ctx.store.deviceCount() };
     },
   );
 
@@ -33,7 +33,7 @@ export function healthRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request) => {
-      authenticate(ctx.store, request, ['admin']);
+      await authenticate(ctx.store, request, ['admin']);
       return auditRecords(ctx.store, request.query);
     },
   );

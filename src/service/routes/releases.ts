@@ -48,17 +48,17 @@ export function releaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      authenticate(store, request, ['release']);
+      await authenticate(store, request, ['release']);
       if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw badRequest('send the package zip as the body, Content-Type: application/zip');
       const { images } = await checkRelease(request.body, request.query.name);
-      const { release, created } = store.addRelease(request.body, request.query.name, images);
+      const { release, created } = await store.addRelease(request.body, request.query.name, images);
       return reply.code(created ? 201 : 200).send(release);
     },
   );
 
   app.get('/v1/releases', { schema: { summary: 'List releases (field tokens see approved ones only)', tags: ['releases'], response: { 200: { type: 'array', items: releaseSchema }, ...errors } } }, async (request) => {
-    const token = authenticate(store, request, ['release', 'field']);
-    const all = store.releases();
+    const token = await authenticate(store, request, ['release', 'field']);
+    const all = await store.releases();
     return token.role === 'field' ? all.filter((r) => r.state === 'approved') : all;
   });
 
@@ -67,8 +67,8 @@ export function releaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       `/v1/releases/:id/${action}`,
       { schema: { summary: `${action === 'approve' ? 'Approve' : 'Revoke'} a release`, tags: ['releases'], params: RELEASE_ID, response: { 200: releaseSchema, ...errors } } },
       async (request) => {
-        authenticate(store, request, ['release']);
-        const release = store.release(request.params.id);
+        await authenticate(store, request, ['release']);
+        const release = await store.release(request.params.id);
         if (!release) throw notFound(`no release ${request.params.id}`);
         if (action === 'approve' && release.state === 'revoked') throw conflict(`release ${release.id} was revoked and revocation is final`);
         return store.setReleaseState(release.id, next);

@@ -49,7 +49,7 @@ export function signRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request) => {
-      const device = deviceFor(ctx, request, ['field']);
+      const device = await deviceFor(ctx, request, ['field']);
       const dat = Buffer.from(request.body.initPacket, 'base64');
       request.auditInfo.requestSha256 = createHash('sha256').update(dat).digest('hex');
       let init;
@@ -65,8 +65,7 @@ export function signRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       const message = encodeInitCommand(init);
       request.auditInfo.requestSha256 = createHash('sha256').update(message).digest('hex');
       const firmwareSha256 = hex(reversed(init.hash));
-      const release = ctx.store
-        .releases()
+      const release = (await ctx.store.releases())
         .find((r) => r.state === 'approved' && r.images.some((i) => i.firmwareSha256 === firmwareSha256 && i.type === init.type && i.fwVersion === init.fwVersion && i.hwVersion === init.hwVersion));
       if (!release) throw forbidden('no approved release has this firmware (hash, type, versions): nothing signed');
       request.auditInfo.release = release.id;

@@ -9,12 +9,12 @@ export default class ServeAuditVerify extends NrfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ServeAuditVerify);
-    const store = openStore(flags.data);
+    const store = await openStore(flags);
     let verdict;
     try {
-      verdict = verifyAuditChain(auditRecords(store));
+      verdict = verifyAuditChain(await auditRecords(store));
     } finally {
-      store.close();
+      await store.close();
     }
     if (!verdict.ok) throw new NrfutilError(`audit chain broken: ${verdict.problem}`);
     this.print(`Audit chain intact: ${verdict.records} records\n`);

@@ -21,11 +21,11 @@ export default class ServeDevicesImport extends NrfCommand {
       throw new UsageError(`Invalid value for 'FILE': File '${args.file}' does not exist or cannot be read.`);
     }
     const { devices, duplicates } = parseServiceDevices(text, args.file, flags.group);
-    const store = openStore(flags.data);
+    const store = await openStore(flags);
     try {
-      store.upsertDevices(devices);
+      await store.upsertDevices(devices);
     } finally {
-      store.close();
+      await store.close();
     }
     if (duplicates.length) process.stderr.write(`Warning: ${args.file} lists ${duplicates.join(', ')} more than once\n`);
     this.print(`Imported ${devices.length} devices\n`);

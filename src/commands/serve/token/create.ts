@@ -23,13 +23,13 @@ export default class ServeTokenCreate extends NrfCommand {
     const scope = parseScope(flags.scope ?? []);
     if (flags.role === 'field' && scope.length === 0) throw new UsageError("A field token needs --scope (device ids, group:NAME or '*')");
     const expiresAt = parseExpiry(flags.expires);
-    const store = openStore(flags.data);
+    const store = await openStore(flags);
     try {
-      const { token, record } = store.createToken(flags.role as Role, scope, { expiresAt, label: flags.label });
+      const { token, record } = await store.createToken(flags.role as Role, scope, { expiresAt, label: flags.label });
       process.stderr.write(`Created ${record.id} (${record.role}${scope.length ? `, scope ${scope.join(',')}` : ''}${expiresAt ? `, expires ${expiresAt}` : ''}); the token is shown only now:\n`);
       this.print(`${token}\n`);
     } finally {
-      store.close();
+      await store.close();
     }
   }
 }

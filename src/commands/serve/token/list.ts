@@ -8,14 +8,14 @@ export default class ServeTokenList extends NrfCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ServeTokenList);
-    const store = openStore(flags.data);
+    const store = await openStore(flags);
     try {
-      const tokens = store.tokens();
+      const tokens = await store.tokens();
       if (flags.json) return this.print(JSON.stringify(tokens, null, 2) + '\n');
       for (const t of tokens)
         this.print(`${t.id}  ${t.role.padEnd(7)}  ${(t.scope.join(',') || '-').padEnd(20)}  expires ${t.expiresAt ?? 'never'}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}${t.label ? `  ${t.label}` : ''}\n`);
     } finally {
-      store.close();
+      await store.close();
     }
   }
 }

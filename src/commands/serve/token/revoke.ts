@@ -10,12 +10,12 @@ export default class ServeTokenRevoke extends NrfCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ServeTokenRevoke);
-    const store = openStore(flags.data);
+    const store = await openStore(flags);
     try {
-      if (!store.revokeToken(args.id)) throw new NrfutilError(`No active token ${args.id}: see serve token list`);
+      if (!(await store.revokeToken(args.id))) throw new NrfutilError(`No active token ${args.id}: see serve token list`);
       this.print(`Revoked ${args.id}\n`);
     } finally {
-      store.close();
+      await store.close();
     }
   }
 }
