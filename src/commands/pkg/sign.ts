@@ -1,5 +1,6 @@
 import { Args, Flags, Interfaces } from '@oclif/core';
 import fs from 'node:fs';
+import path from 'node:path';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
@@ -9,11 +10,12 @@ import { NrfutilError, UsageError } from '../../core/errors';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
-import { writeFileAtomic } from '../../node/atomicFile';
+import { writeFileAtomic, writeFilesAtomic } from '../../node/atomicFile';
 import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
-import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
+import { insertSignatures, parseSignaturesJson, refuseZigbeeTwoPhase, unsignedFromImages } from '../../core/signingRequest';
+import { zigbeeOtaFileNameOf, zigbeeOtaFileOf } from '../../core/zigbeePackage';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
 export default class PkgSign extends NrfCommand {
@@ -54,6 +56,7 @@ export default class PkgSign extends NrfCommand {
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
     const key = await openSigningKey(ref);
     let check: ReturnType<typeof checkBootloaderKeys>;
+    let otaFile: string | undefined;
     try {
       const signingKey = await key.publicKey();
       if (isNrf5DebugKey(signingKey)) (flags.json ? (t: string) => process.stderr.write(t) : (t: string) => this.print(t))(DEBUG_KEY_BANNER);
@@ -63,17 +66,26 @@ export default class PkgSign extends NrfCommand {
       refuseMismatch(check);
       process.stderr.write(limitWarnings(plan));
       const files = await signAndVerify(plan, key, args.in_zip);
-      writeFileAtomic(args.out_zip, await writePackageZip(files));
+      if (plan.zigbee) {
+        // as pkg generate --zigbee True: the OTA file too, beside the zip; both files or neither
+        otaFile = path.join(path.dirname(args.out_zip), zigbeeOtaFileNameOf(plan));
+        writeFilesAtomic([
+          { target: otaFile, data: zigbeeOtaFileOf(files, plan) },
+          { target: args.out_zip, data: await writePackageZip(files) },
+        ]);
+      } else {
+        writeFileAtomic(args.out_zip, await writePackageZip(files));
+      }
     } finally {
       await key.close?.();
     }
-    if (flags.json) this.print(JSON.stringify({ package: args.out_zip, key: key.label, bootloaderKeys: check.reports }, null, 2) + '\n');
-    else this.print(`Zip created at ${args.out_zip}\n`);
+    if (flags.json) this.print(JSON.stringify({ package: args.out_zip, ...(otaFile ? { zigbeeOtaFile: otaFile } : {}), key: key.label, bootloaderKeys: check.reports }, null, 2) + '\n');
+    else this.print(`${otaFile ? `Zigbee update created at ${otaFile}\n` : ''}Zip created at ${args.out_zip}\n`);
   }
 
   /** First phase: the unsigned package and the request naming what to sign. */
   private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
-    const { images } = await readPackageForSigning(readInput(inZip), inZip);
+    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readInput(inZip), inZip), inZip);
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     const blImages = images.map((i) => ({ kind: i.kind, binName: i.binFile, bin: i.bin, init: i.packet.init }));
     const check = checkBootloaderKeys(blImages, { signingKey: publicKey?.xy, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
@@ -88,7 +100,7 @@ export default class PkgSign extends NrfCommand {
   private async insertSignatures(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string): Promise<void> {
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     if (!publicKey) throw new UsageError('--signatures needs --public-key FILE: the public key of the key that made the signatures');
-    const { images } = await readPackageForSigning(readInput(inZip), inZip);
+    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readInput(inZip), inZip), inZip);
     const sigsFile = flags.signatures!;
     let text: string;
     try {
