@@ -147,7 +147,7 @@ export function parseZigbeeOtaFile(bytes: Uint8Array): ParsedZigbeeOta {
   if (headerSize !== BASE_HEADER_BYTES + (hwRange ? 4 : 0) || bytes.length < headerSize) throw new Error(`header length ${headerSize} does not match its field control`);
   if (totalSize > bytes.length) throw new Error(`the header says ${totalSize} bytes, the file holds ${bytes.length}`);
   const padding = bytes.subarray(totalSize);
-  if (padding.length > 3 || (totalSize + padding.length) % 4 !== 0 || padding.some((b) => b !== 0xff))
+  if (padding.length > 0 && (padding.length > 3 || bytes.length % 4 !== 0 || padding.some((b) => b !== 0xff)))
     throw new Error(`the header says ${totalSize} bytes, the file holds ${bytes.length} (more than padding to a multiple of 4)`);
   const stringLength = bytes[20];
   if (stringLength > MAX_HEADER_COMMENT_BYTES) throw new Error(`header string length ${stringLength} (at most ${MAX_HEADER_COMMENT_BYTES})`);
