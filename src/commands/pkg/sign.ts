@@ -21,7 +21,7 @@ import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '..
 export default class PkgSign extends NrfCommand {
   static override summary = 'Sign a package (again) with another key: the same bytes pkg generate writes with that key.';
   static override description =
-    'IN may be unsigned or signed by any key. Every init packet is re-signed and every ECDSA boot validation re-made; the result is checked with the key\'s public key before it is written.';
+    'IN may be unsigned or signed by any key. Every init packet is re-signed and every ECDSA boot validation re-made; the result is checked with the key\'s public key before it is written. A Zigbee update is re-signed inside its OTA file too, and the OTA file is written beside OUT_ZIP.';
   static override aliases = ['nrf5sdk-tools:pkg:sign'];
   static override examples = [
     '<%= config.bin %> pkg sign unsigned.zip --key-file private.pem signed.zip',
