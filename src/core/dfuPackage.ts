@@ -212,7 +212,8 @@ export type PackageFiles = Map<string, Uint8Array>;
 /**
  * Signs a plan: ECDSA boot validations first (they are part of the signed
  * InitCommand), then the InitCommand itself. Without a signer the init packets are
- * unsigned, as nrfutil without --key-file.
+ * unsigned, as nrfutil without --key-file. A Zigbee update's inner image is signed
+ * first: its init packet goes into the OTA file the outer image is made of.
  */
 export async function signPlan(plan: PackagePlan, signer?: Signer): Promise<PackageFiles> {
   const images = plan.zigbee ? [withZigbeeOtaFile(plan.images[0], plan.zigbee, await signImage(plan.zigbee.inner, signer))] : plan.images;
