@@ -92,6 +92,20 @@ describe('pkg sign of a Zigbee update equals pkg generate --zigbee True with the
   });
 });
 
+describe('an OTA file without Nordic\'s DFU trigger is firmware like any other', () => {
+  test('pkg sign re-signs it as any external application, and pkg verify accepts it', async () => {
+    const ota = parseZigbeeOtaFile(await (await JSZip.loadAsync(read('a', 'a.zip'))).file(`${OTA}.bin`)!.async('uint8array')).otaFile.slice();
+    ota.set([0x00, 0x00], 56); // the first sub-element: an upgrade image, not the trigger
+    fs.writeFileSync(at('plain-ota.bin'), ota);
+    const external = ['pkg', 'generate', '--hw-version', '52', '--sd-req', '0xFFFE', '--application', 'plain-ota.bin', '--application-version', '0', '--external-app'];
+    expect(cli([...external, 'plain-in.zip']).status).toBe(0);
+    expect(cli([...external, '--key-file', 'key_b.pem', 'plain-expected.zip']).status).toBe(0);
+    expect(cli(['pkg', 'sign', 'plain-in.zip', '--key-file', 'key_b.pem', 'plain-out.zip'])).toMatchObject({ status: 0, stdout: 'Zip created at plain-out.zip\n' });
+    expect(read('plain-out.zip')).toEqual(read('plain-expected.zip'));
+    expect(cli(['pkg', 'verify', 'plain-out.zip', '--key-file', 'key_b.pem']).status).toBe(0);
+  });
+});
+
 describe('pkg verify of a re-signed Zigbee update', () => {
   beforeAll(() => {
     fs.mkdirSync(at('v'));

@@ -1,4 +1,4 @@
-import { buildZigbeeOtaFile, encodeZigbeeOtaFile, parseZigbeeOtaFile, zigbeeOtaFileName, ZigbeeOtaHeader } from '../src/core/zigbeeOta';
+import { buildZigbeeOtaFile, encodeZigbeeOtaFile, isNordicZigbeeUpdate, parseZigbeeOtaFile, zigbeeOtaFileName, ZigbeeOtaHeader } from '../src/core/zigbeeOta';
 import { crc32 } from '../src/core/crc32';
 
 const header: ZigbeeOtaHeader = { manufacturerId: 0x1234, imageType: 0x0141, fileVersion: 0x01020101, comment: 'good-image' };
@@ -92,6 +92,15 @@ describe('Zigbee OTA file', () => {
         expect(parsed.otaFile).toEqual(ota);
         expect(encodeZigbeeOtaFile(parsed.layout, parsed.initPacket, parsed.firmware)).toEqual(ota);
       }
+    });
+
+    test('a Nordic Zigbee update starts with the DFU trigger; another OTA file is not one', () => {
+      const ota = buildZigbeeOtaFile(header, init, firmware);
+      expect(isNordicZigbeeUpdate(ota)).toBe(true);
+      expect(isNordicZigbeeUpdate(buildZigbeeOtaFile({ ...header, minHwVersion: 1, maxHwVersion: 2 }, init, firmware))).toBe(true);
+      expect(isNordicZigbeeUpdate(ota.map((b, i) => (i === 56 || i === 57 ? 0 : b)))).toBe(false);
+      expect(isNordicZigbeeUpdate(ota.subarray(0, 20))).toBe(false);
+      expect(isNordicZigbeeUpdate(firmware)).toBe(false);
     });
 
     test.each<[string, (ota: Uint8Array) => Uint8Array, RegExp]>([

@@ -121,6 +121,18 @@ export function isZigbeeOtaFile(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === OTA_FILE_ID;
 }
 
+/**
+ * True for an OTA file whose first sub-element is Nordic's DFU trigger: a Zigbee update
+ * as `pkg generate --zigbee True` makes it, with an init packet inside. Any other OTA
+ * file in a package is firmware like any other external application.
+ */
+export function isNordicZigbeeUpdate(bytes: Uint8Array): boolean {
+  if (!isZigbeeOtaFile(bytes) || bytes.length < BASE_HEADER_BYTES) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerSize = view.getUint16(6, true);
+  return headerSize + 2 <= bytes.length && view.getUint16(headerSize, true) === TAG_NORDIC_TRIGGER;
+}
+
 export interface ParsedZigbeeOta {
   layout: ZigbeeOtaLayout;
   /** The init packet inside (the application's, signed with the package's key). */

@@ -7,11 +7,11 @@ import { DecodedInitPacket, FwType } from './initPacket';
 import { decodeInitPacket } from './initPacketDecoder';
 import type { PackageImage } from './packageReader';
 import { planFromImages } from './planFromImages';
-import { isZigbeeOtaFile, parseZigbeeOtaFile, ParsedZigbeeOta } from './zigbeeOta';
+import { isNordicZigbeeUpdate, parseZigbeeOtaFile, ParsedZigbeeOta } from './zigbeeOta';
 
-/** An external application whose firmware is a Zigbee OTA file: `pkg generate --zigbee True`'s outer image. */
+/** An external application whose firmware is an OTA file with Nordic's DFU trigger: `pkg generate --zigbee True`'s outer image. */
 export function isZigbeeOtaImage(image: Pick<PackageImage, 'packet' | 'bin'>): boolean {
-  return image.packet.init.type === FwType.EXTERNAL_APPLICATION && isZigbeeOtaFile(image.bin);
+  return image.packet.init.type === FwType.EXTERNAL_APPLICATION && isNordicZigbeeUpdate(image.bin);
 }
 
 const hashMatches = (packet: DecodedInitPacket, bin: Uint8Array) => equalBytes(packet.init.hash, reversed(sha256(bin)));
