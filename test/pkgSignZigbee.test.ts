@@ -3,6 +3,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { pemKey } from '../src/core/libraryKeys';
 import { resignPackage } from '../src/core/resignPackage';
+import { createSigningRequest } from '../src/core/twoPhaseSigning';
 import { encodeZigbeeOtaFile, parseZigbeeOtaFile } from '../src/core/zigbeeOta';
 import { runCli, tempDirWith } from './helpers/cli';
 
@@ -197,6 +198,10 @@ describe('pkg sign refuses a Zigbee update it cannot reproduce, saying why; noth
     const changed = Uint8Array.from(firmware);
     changed[0] ^= 1;
     refused(wrapped('mismatch', encodeZigbeeOtaFile(layout, initPacket, changed)), 'the init packet inside mismatch.bin (the OTA file) does not match the firmware beside it (SHA-256): one of them was changed after it was made');
+  });
+
+  test('two-phase signing in the library (createSigningRequest), with the reason', async () => {
+    await expect(createSigningRequest(read('a', 'a.zip'), undefined, 'a.zip')).rejects.toThrow(/^a\.zip is a Zigbee update: two-phase signing .* does not support it/);
   });
 
   test('two-phase signing, with the reason', () => {
