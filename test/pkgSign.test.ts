@@ -66,14 +66,6 @@ describe('pkg sign IN OUT equals pkg generate with that key', () => {
 });
 
 describe('pkg sign refuses', () => {
-  test('a Zigbee update, with the reason; nothing written', () => {
-    expect(cli([...GEN, '--application', 'app_nrf52.hex', '--application-version', '3', '--key-file', 'key_a.pem', '--zigbee', 'True', 'zb.zip']).status).toBe(0);
-    const res = cli(['pkg', 'sign', 'zb.zip', '--key-file', 'key_b.pem', 'zb-out.zip']);
-    expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/^Error: zb\.zip is a Zigbee update: the application's init packet is signed inside .*\.bin \(the OTA file\) as well; re-signing it is not supported, run 'pkg generate --zigbee True' with the new key instead\n$/);
-    expect(fs.existsSync(path.join(dir, 'zb-out.zip'))).toBe(false);
-  });
-
   test('a package whose firmware does not match its init packet: checked with the key before writing, nothing written', async () => {
     const zip = await JSZip.loadAsync(read('application-in.zip'));
     const bin = await zip.file('app_nrf52.bin')!.async('uint8array');

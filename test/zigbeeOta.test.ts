@@ -1,4 +1,4 @@
-import { buildZigbeeOtaFile, zigbeeOtaFileName, ZigbeeOtaHeader } from '../src/core/zigbeeOta';
+import { buildZigbeeOtaFile, encodeZigbeeOtaFile, isNordicZigbeeUpdate, parseZigbeeOtaFile, zigbeeOtaFileName, ZigbeeOtaHeader } from '../src/core/zigbeeOta';
 import { crc32 } from '../src/core/crc32';
 
 const header: ZigbeeOtaHeader = { manufacturerId: 0x1234, imageType: 0x0141, fileVersion: 0x01020101, comment: 'good-image' };
@@ -73,5 +73,49 @@ describe('Zigbee OTA file', () => {
   test('file name is MMMM-IIII-VVVVVVVV-COMMENT.zigbee in upper-case hex', () => {
     expect(zigbeeOtaFileName(header)).toBe('1234-0141-01020101-good-image.zigbee');
     expect(zigbeeOtaFileName({ manufacturerId: 0xffff, imageType: 0xffff, fileVersion: 3, comment: '' })).toBe('FFFF-FFFF-00000003-.zigbee');
+  });
+
+  describe('read back (pkg sign, pkg verify)', () => {
+    const padded = (ota: Uint8Array) => Uint8Array.from([...ota, ...new Array((4 - (ota.length % 4)) % 4).fill(0xff)]);
+
+    test.each<[string, ZigbeeOtaHeader, Uint8Array]>([
+      ['without hardware versions', header, init],
+      ['with hardware versions', { ...header, minHwVersion: 40, maxHwVersion: 60 }, init],
+      ['with a comment cut inside a character', { ...header, comment: 'x'.repeat(30) + 'üü' }, init],
+      ['of a length that is not a multiple of 4', header, init.subarray(1)],
+    ])('%s: the parts come back and rebuild the same bytes, with or without the .bin padding', (_, h, initPacket) => {
+      const ota = buildZigbeeOtaFile(h, initPacket, firmware);
+      for (const bytes of [ota, padded(ota)]) {
+        const parsed = parseZigbeeOtaFile(bytes);
+        expect(parsed.initPacket).toEqual(initPacket);
+        expect(parsed.firmware).toEqual(firmware);
+        expect(parsed.otaFile).toEqual(ota);
+        expect(encodeZigbeeOtaFile(parsed.layout, parsed.initPacket, parsed.firmware)).toEqual(ota);
+      }
+    });
+
+    test('a Nordic Zigbee update starts with the DFU trigger; another OTA file is not one', () => {
+      const ota = buildZigbeeOtaFile(header, init, firmware);
+      expect(isNordicZigbeeUpdate(ota)).toBe(true);
+      expect(isNordicZigbeeUpdate(buildZigbeeOtaFile({ ...header, minHwVersion: 1, maxHwVersion: 2 }, init, firmware))).toBe(true);
+      expect(isNordicZigbeeUpdate(ota.map((b, i) => (i === 56 || i === 57 ? 0 : b)))).toBe(false);
+      expect(isNordicZigbeeUpdate(ota.subarray(0, 20))).toBe(false);
+      expect(isNordicZigbeeUpdate(firmware)).toBe(false);
+    });
+
+    test.each<[string, (ota: Uint8Array) => Uint8Array, RegExp]>([
+      ['not an OTA file', (ota) => ota.map((b, i) => (i === 0 ? 0 : b)), /^no Zigbee OTA header$/],
+      ['a firmware byte changed', (ota) => ota.map((b, i) => (i === ota.length - 1 ? b ^ 1 : b)), /^its trigger's firmware CRC-32 is 0x[0-9A-F]{8}, the firmware inside gives/],
+      ['trailing bytes', (ota) => Uint8Array.from([...ota, 1, 2, 3, 4, 5]), /more than padding to a multiple of 4/],
+      ['a truncated file', (ota) => ota.subarray(0, ota.length - 1), /^the header says \d+ bytes, the file holds \d+$/],
+      ['another stack version', (ota) => ota.map((b, i) => (i === 18 ? 1 : b)), /^byte 18 differs from what pkg generate --zigbee True writes/],
+      ['a fourth sub-element', (ota) => {
+        const out = Uint8Array.from([...ota, 0, 0, 0, 0, 0, 0]);
+        new DataView(out.buffer).setUint32(52, out.length, true);
+        return out;
+      }, /^sub-elements 0xCDEF, 0x0000, 0x0000, 0x0000 /],
+    ])('refuses %s, saying what', (_, change, reason) => {
+      expect(() => parseZigbeeOtaFile(change(buildZigbeeOtaFile(header, init, firmware)))).toThrow(reason);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { DeviceList, parseDeviceList } from '../core/deviceList';
 import { UsageError } from '../core/errors';
 import type { KeyReference } from '../plugins/keyProvider';
 import { keyReference } from './keyOptions';
+import { missingKeyDirError } from '../plugins/deviceDir';
 
 /** Flags shared by the commands that work on a list of devices. */
 export const deviceBatchFlags = {
@@ -37,6 +38,15 @@ export function perDeviceKey(flags: { 'key-file'?: string; 'key-dir'?: string })
     if (!ref) throw new UsageError('--devices needs keys: --key-dir DIR, or a --key-file template containing {device}');
     return ref;
   };
+}
+
+/**
+ * What every device of a batch would fail on is one error before any output, as in a
+ * single run: here, a key directory that does not exist.
+ */
+export function checkBatchKeys(flags: { 'key-file'?: string; 'key-dir'?: string }): void {
+  const keyDir = flags['key-dir'];
+  if (flags['key-file'] === undefined && keyDir !== undefined && !fs.existsSync(keyDir)) throw missingKeyDirError(keyDir);
 }
 
 /** Progress on stderr, only when it is a terminal. */

@@ -9,7 +9,7 @@ import { runBatch } from '../fleet/batch';
 import { DeviceResult, failure } from '../fleet/deviceOutput';
 import type { KeyReference } from '../plugins/keyProvider';
 import { checkBootloaderKeys, refuseMismatch } from './bootloaderKeyCheck';
-import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
+import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
 import { providerContext } from './keyOptions';
 import { fleetSummary } from './pkgFleet';
 
@@ -59,6 +59,7 @@ export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (
   const { devices, duplicates } = readDeviceList(options.devicesFile);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${options.devicesFile}; it gets one package\n`);
   if (devices.length) keyFor(devices[0]);
+  checkBatchKeys({ 'key-file': options.keyFile, 'key-dir': options.keyDir });
   fs.mkdirSync(outDir, { recursive: true });
   const progress = progressBar(devices.length);
   const results: DeviceResult[] = [];

@@ -6,7 +6,7 @@ import { expandDeviceTemplate } from '../core/deviceId';
 import { limitWarnings } from '../core/signingCheck';
 import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
-import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
+import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
 import { providerContext } from './keyOptions';
 import { limitsFromFlags } from './limitOptions';
 
@@ -71,6 +71,7 @@ export async function runFleetPlan(flags: PkgFleetFlags, makePlan: () => Package
   // as in a single run: a key reference that cannot work is one usage error before any output;
   // init-command limits are one warning, not a failure per device
   if (devices.length) keyFor(devices[0]);
+  checkBatchKeys(flags);
   const plan = makePlan();
   process.stderr.write(limitWarnings(plan, limitsFromFlags(flags)));
   if (mode === 'dat') {

@@ -7,6 +7,8 @@ import { UsageError } from './errors';
 import { buildManifest, ManifestImageKind } from './manifest';
 import { pythonSetDifference, pythonSetOrder } from './pythonSetOrder';
 import { toLittleEndianHalves } from './signature';
+import { encodeZigbeeOtaFile, ZigbeeOtaLayout } from './zigbeeOta';
+import { imageFromBin } from './firmwareImage';
 
 /** A firmware input: the name it gets in the package and its normalised image. */
 export interface NamedImage {
@@ -44,6 +46,18 @@ export interface PlannedImage {
 
 export interface PackagePlan {
   images: PlannedImage[];
+  /**
+   * A Zigbee update: `images` is the one outer image as it is unsigned, and its firmware
+   * is the OTA file wrapping `zigbee.inner`. Signing signs the inner image first, puts
+   * its init packet in the OTA file, and re-derives the outer image from that file.
+   */
+  zigbee?: ZigbeeOtaPlan;
+}
+
+export interface ZigbeeOtaPlan {
+  /** The application image inside the OTA file. */
+  inner: PlannedImage;
+  layout: ZigbeeOtaLayout;
 }
 
 /** Signs bytes; returns r‖s big-endian (a KeyProvider's `sign`). */
@@ -198,23 +212,46 @@ export type PackageFiles = Map<string, Uint8Array>;
 /**
  * Signs a plan: ECDSA boot validations first (they are part of the signed
  * InitCommand), then the InitCommand itself. Without a signer the init packets are
- * unsigned, as nrfutil without --key-file.
+ * unsigned, as nrfutil without --key-file. A Zigbee update's inner image is signed
+ * first: its init packet goes into the OTA file the outer image is made of.
  */
 export async function signPlan(plan: PackagePlan, signer?: Signer): Promise<PackageFiles> {
+  const images = plan.zigbee ? [withZigbeeOtaFile(plan.images[0], plan.zigbee, await signImage(plan.zigbee.inner, signer))] : plan.images;
   const files: PackageFiles = new Map();
-  for (const image of plan.images) {
-    const bootValidation: BootValidation[] = [];
-    for (let i = 0; i < image.init.bootValidation.length; i++) {
-      const message = image.ecdsaMessages[i];
-      const bv = image.init.bootValidation[i];
-      if (message && !signer) throw new Error('ECDSA boot validation needs a signing key');
-      bootValidation.push(message ? { type: bv.type, bytes: toLittleEndianHalves(await signer!(message)) } : bv);
-    }
-    const init = { ...image.init, bootValidation };
-    const signature = signer ? toLittleEndianHalves(await signer(encodeInitCommand(init))) : undefined;
+  for (const image of images) {
     files.set(image.binName, image.bin);
-    files.set(image.datName, encodeInitPacket(init, signature));
+    files.set(image.datName, await signImage(image, signer));
   }
-  files.set('manifest.json', new TextEncoder().encode(buildManifest(plan.images)));
+  files.set('manifest.json', new TextEncoder().encode(buildManifest(images)));
   return files;
+}
+
+/** One image's init packet: ECDSA boot validations first (they are part of the signed InitCommand), then the InitCommand. */
+async function signImage(image: PlannedImage, signer?: Signer): Promise<Uint8Array> {
+  const bootValidation: BootValidation[] = [];
+  for (let i = 0; i < image.init.bootValidation.length; i++) {
+    const message = image.ecdsaMessages[i];
+    const bv = image.init.bootValidation[i];
+    if (message && !signer) throw new Error('ECDSA boot validation needs a signing key');
+    bootValidation.push(message ? { type: bv.type, bytes: toLittleEndianHalves(await signer!(message)) } : bv);
+  }
+  const init = { ...image.init, bootValidation };
+  const signature = signer ? toLittleEndianHalves(await signer(encodeInitCommand(init))) : undefined;
+  return encodeInitPacket(init, signature);
+}
+
+/**
+ * The outer image of a Zigbee update for this inner init packet: the OTA file (padded
+ * as a .bin is) as its firmware, and what follows from it (size, hash, the bytes ECDSA
+ * boot validations cover) re-derived; every other InitCommand value stays.
+ */
+export function withZigbeeOtaFile(outer: PlannedImage, zigbee: ZigbeeOtaPlan, innerInitPacket: Uint8Array): PlannedImage {
+  const bin = imageFromBin(encodeZigbeeOtaFile(zigbee.layout, innerInitPacket, zigbee.inner.bin), outer.binName).bin;
+  const init = { ...outer.init, appSize: bin.length, hash: sha256LittleEndian(bin) };
+  return { ...outer, bin, init, ecdsaMessages: outer.ecdsaMessages.map((m, i) => (m ? bootValidationCoverage({ bin, init }, i) : undefined)) };
+}
+
+/** A Zigbee update's plan: the outer image re-derived from the OTA file that holds the inner image unsigned. */
+export function zigbeeOtaPlan(outer: PlannedImage, zigbee: ZigbeeOtaPlan): PackagePlan {
+  return { images: [withZigbeeOtaFile(outer, zigbee, encodeInitPacket(zigbee.inner.init))], zigbee };
 }

@@ -8,6 +8,7 @@ import { decodeInitPacket } from './initPacketDecoder';
 import { ManifestImageKind, ManifestImageRef, parseManifest } from './manifest';
 import { isUnsafeMemberName, readPackageZip } from './packageZip';
 import { PublicKeyXY, toLittleEndianHalves, verifyP256 } from './signature';
+import { isZigbeeOtaImage, readZigbeeOta, ZigbeeOtaContents } from './zigbeeUpdateReader';
 
 // A fleet checks thousands of packages that share one firmware buffer: hash it once.
 const sha256Cache = new WeakMap<Uint8Array, Uint8Array>();
@@ -98,7 +99,34 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
     const ok = bv.bytes.length === 64 && verifyP256(publicKey, bootValidationCoverage({ bin, init: packet.init }, i), toLittleEndianHalves(bv.bytes));
     if (!ok) verdict.problems.push(`the ECDSA boot-validation signature in ${ref.datFile} does not verify with the given public key`);
   });
+  if (isZigbeeOtaImage({ packet, bin })) verdict.problems.push(...zigbeeOtaProblems(bin, ref.binFile, publicKey));
   return verdict;
+}
+
+/**
+ * A Zigbee update's OTA file carries the application's own init packet, which the device
+ * checks in its turn: the same signature, hash and boot-validation checks apply to it.
+ */
+function zigbeeOtaProblems(bin: Uint8Array, binFile: string, publicKey: PublicKeyXY | undefined): string[] {
+  const label = `${binFile} (the OTA file)`;
+  let contents: ZigbeeOtaContents;
+  try {
+    contents = readZigbeeOta(bin, label);
+  } catch (e) {
+    return [(e as Error).message];
+  }
+  const { inner, ota } = contents;
+  const problems: string[] = [];
+  const signature = publicKey ? checkSignature(inner, publicKey) : inner.signed ? 'unchecked' : 'unsigned';
+  if (signature === 'unsigned') problems.push(`the init packet inside ${label} is unsigned; the secure bootloader rejects unsigned updates`);
+  if (signature === 'other-key') problems.push(`the init packet inside ${label} is signed by another key (the signature does not verify with the given public key)`);
+  if (inner.init.appSize !== ota.firmware.length) problems.push(`the firmware inside ${label} is ${ota.firmware.length} bytes, its init packet says ${inner.init.appSize}`);
+  inner.init.bootValidation.forEach((bv, i) => {
+    if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256 || !publicKey) return;
+    const ok = bv.bytes.length === 64 && verifyP256(publicKey, bootValidationCoverage({ bin: ota.firmware, init: inner.init }, i), toLittleEndianHalves(bv.bytes));
+    if (!ok) problems.push(`the ECDSA boot-validation signature in the init packet inside ${label} does not verify with the given public key`);
+  });
+  return problems;
 }
 
 /**

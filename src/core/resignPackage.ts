@@ -1,59 +1,27 @@
-import { bootValidationCoverage } from './bootValidationCoverage';
 import { NrfutilError } from './errors';
-import type { PackageFiles, PackagePlan, PlannedImage, Signer } from './dfuPackage';
+import type { PackageFiles, PackagePlan, Signer } from './dfuPackage';
+import { planFromImages } from './planFromImages';
 import { signPlan } from './dfuPackage';
-import { FwType, InitCommand, ValidationType } from './initPacket';
 import { PackageImage, readDfuPackage } from './packageReader';
 import { writePackageZip } from './packageZip';
 import { signedPackageProblems } from './signingCheck';
 import type { SigningKey } from './libraryKeys';
+import { isZigbeeOtaImage, zigbeePlanFromPackage } from './zigbeeUpdateReader';
 
-/** The first word of a Zigbee OTA file (little-endian 0x0BEEF11E). */
-const ZIGBEE_OTA_MAGIC = [0x1e, 0xf1, 0xee, 0x0b];
-
-function isZigbeeOtaImage(image: PackageImage): boolean {
-  return image.packet.init.type === FwType.EXTERNAL_APPLICATION && ZIGBEE_OTA_MAGIC.every((b, i) => image.bin[i] === b);
-}
-
-const isEcdsa = (type: number) => type === ValidationType.VALIDATE_ECDSA_P256_SHA256;
+export { planFromImages };
 
 /**
- * The plan `pkg generate` made for this package, recovered from it: every InitCommand
- * value as found, ECDSA boot validations emptied and marked for re-signing. Signing
- * the plan with a key gives the package `pkg generate` writes with that key.
- */
-export function planFromImages(images: PackageImage[]): PackagePlan {
-  return {
-    images: images.map((image): PlannedImage => {
-      const init = image.packet.init;
-      return {
-        kind: image.kind,
-        binName: image.binFile,
-        datName: image.datFile,
-        bin: image.bin,
-        init: { ...init, bootValidation: init.bootValidation.map((bv) => (isEcdsa(bv.type) ? { type: bv.type, bytes: new Uint8Array() } : bv)) },
-        ecdsaMessages: init.bootValidation.map((bv, i) => (isEcdsa(bv.type) ? bootValidationCoverage({ bin: image.bin, init }, i) : undefined)),
-      };
-    }),
-  };
-}
-
-/**
- * Reads a package for re-signing. Refuses what re-signing cannot reproduce: a Zigbee
- * update (its application's init packet is inside the OTA file, signed there too) and
- * members the manifest does not name (`pkg generate` never writes any).
+ * Reads a package for re-signing. A Zigbee update gives a plan that re-signs the
+ * application's init packet inside the OTA file too (see zigbeeUpdateReader). Members the
+ * manifest does not name are refused (`pkg generate` never writes any).
  */
 export async function readPackageForSigning(zip: Uint8Array, name: string): Promise<{ plan: PackagePlan; images: PackageImage[]; files: PackageFiles }> {
   const { files, images } = await readDfuPackage(zip, name);
-  const zigbee = images.find(isZigbeeOtaImage);
-  if (zigbee)
-    throw new NrfutilError(
-      `${name} is a Zigbee update: the application's init packet is signed inside ${zigbee.binFile} (the OTA file) as well; re-signing it is not supported, run 'pkg generate --zigbee True' with the new key instead`,
-    );
   const named = new Set(['manifest.json', ...images.flatMap((i) => [i.binFile, i.datFile])]);
   const extra = [...files.keys()].filter((f) => !named.has(f));
   if (extra.length) throw new NrfutilError(`${name} holds ${extra[0]}, which its manifest does not name; pkg sign writes only the manifest's images, so it refuses rather than drop it`);
-  return { plan: planFromImages(images), images, files };
+  const zigbee = images.find(isZigbeeOtaImage);
+  return { plan: zigbee ? zigbeePlanFromPackage(images, zigbee, name) : planFromImages(images), images, files };
 }
 
 /** Signs a recovered plan and checks the result with the key's public key, as the bootloader would. */

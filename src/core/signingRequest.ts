@@ -93,6 +93,19 @@ export function unsignedFromImages(images: PackageImage[]): { files: PackageFile
   return { files: unsignedFiles(twoPhase), items: pendingItemsOf(twoPhase) };
 }
 
+/**
+ * Two-phase signing takes packages whose messages are all known up front (or after one
+ * round of boot validations). In a Zigbee update the outer init packet signs the OTA
+ * file, which holds the inner init packet's signature: refused, with the way that works.
+ */
+export function refuseZigbeeTwoPhase<T extends { plan: PackagePlan }>(read: T, name: string): T {
+  if (read.plan.zigbee)
+    throw new NrfutilError(
+      `${name} is a Zigbee update: two-phase signing (--signing-request, --signatures) does not support it, because the outer init packet signs the OTA file, which holds the inner init packet's signature; sign it with pkg sign --key-file/--key-dir (a pkcs11: URI keeps the key in the HSM)`,
+    );
+  return read;
+}
+
 export function signingRequest(zip: Uint8Array, items: SigningItem[], publicKey?: Uint8Array): SigningRequest {
   return {
     format: SIGNING_REQUEST_FORMAT,

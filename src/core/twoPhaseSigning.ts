@@ -1,14 +1,14 @@
 import { resolvePublicKey, PublicKeyInput } from './libraryKeys';
 import { writePackageZip } from './packageZip';
 import { readPackageForSigning } from './resignPackage';
-import { insertSignatures, signingRequest, SigningRequest, unsignedFromImages } from './signingRequest';
+import { insertSignatures, refuseZigbeeTwoPhase, signingRequest, SigningRequest, unsignedFromImages } from './signingRequest';
 
 /**
  * Two-phase signing for programs (a signing service, a CI step): the package made
  * unsigned with the request naming every message to sign, as `--signing-request` writes.
  */
 export async function createSigningRequest(zip: Uint8Array, publicKey?: PublicKeyInput, name = 'package.zip'): Promise<{ zip: Uint8Array; request: SigningRequest }> {
-  const { images } = await readPackageForSigning(zip, name);
+  const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(zip, name), name);
   const { files, items } = unsignedFromImages(images);
   const unsigned = await writePackageZip(files);
   return { zip: unsigned, request: signingRequest(unsigned, items, publicKey === undefined ? undefined : await resolvePublicKey(publicKey)) };
@@ -26,7 +26,7 @@ export async function applySignatures(
   name = 'package.zip',
 ): Promise<{ zip: Uint8Array; complete: boolean; request?: SigningRequest }> {
   const key = await resolvePublicKey(publicKey);
-  const { images } = await readPackageForSigning(zip, name);
+  const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(zip, name), name);
   const result = insertSignatures(images, signatures, key, 'signatures', 'the public key');
   const out = await writePackageZip(result.files);
   return result.complete ? { zip: out, complete: true } : { zip: out, complete: false, request: signingRequest(out, result.pending, key) };

@@ -1,6 +1,7 @@
 import { imageFromBin } from './firmwareImage';
-import { NO_SD_REQUIREMENT, PackageFiles, PackageSpec, planPackage, Signer, signPlan } from './dfuPackage';
-import { buildZigbeeOtaFile, ZigbeeOtaHeader, zigbeeOtaFileName } from './zigbeeOta';
+import { NO_SD_REQUIREMENT, PackageFiles, PackagePlan, PackageSpec, planPackage, Signer, signPlan, zigbeeOtaPlan } from './dfuPackage';
+import { encodeInitPacket } from './initPacket';
+import { encodeZigbeeOtaFile, parseZigbeeOtaFile, ZigbeeOtaHeader, zigbeeOtaFileName, zigbeeOtaLayout } from './zigbeeOta';
 
 export interface ZigbeeUpdateOptions {
   manufacturerId: number;
@@ -25,15 +26,13 @@ export interface ZigbeeUpdate {
  * nrfutil's Zigbee update: the application package is built and signed as usual, its
  * init packet and firmware are wrapped in a Zigbee OTA file, and that file is shipped
  * in an outer package as an external application with no SoftDevice requirement,
- * signed with the same key.
+ * signed with the same key. One plan (`planZigbeeUpdate`) signs it in one step, here
+ * and in `pkg sign`.
  */
-export async function buildZigbeeUpdate(spec: PackageSpec, options: ZigbeeUpdateOptions, signer?: Signer): Promise<ZigbeeUpdate> {
+export function planZigbeeUpdate(spec: PackageSpec, options: ZigbeeUpdateOptions): { plan: PackagePlan; otaFileName: string } {
   const application = spec.application;
   if (!application) throw new Error('a Zigbee update needs an application image');
-  const plan = planPackage(spec);
-  const appImage = plan.images.find((i) => i.kind === 'application')!;
-  const initPacket = (await signPlan(plan, signer)).get(appImage.datName)!;
-
+  const inner = planPackage(spec).images.find((i) => i.kind === 'application')!;
   const header: ZigbeeOtaHeader = {
     manufacturerId: options.manufacturerId,
     imageType: options.imageType,
@@ -43,15 +42,33 @@ export async function buildZigbeeUpdate(spec: PackageSpec, options: ZigbeeUpdate
     maxHwVersion: options.maxHwVersion,
   };
   const otaFileName = zigbeeOtaFileName(header);
-  const otaFile = buildZigbeeOtaFile(header, initPacket, application.image.bin);
+  const zigbee = { inner, layout: zigbeeOtaLayout(header) };
+  // the outer package as it is unsigned; signing re-derives it from the signed inner init packet
+  const unsignedOta = encodeZigbeeOtaFile(zigbee.layout, encodeInitPacket(inner.init), inner.bin);
   const outerSpec: PackageSpec = {
     ...spec,
-    application: { binName: otaFileName.replace(/\.zigbee$/, '.bin'), image: imageFromBin(otaFile, otaFileName) },
+    application: { binName: otaFileName.replace(/\.zigbee$/, '.bin'), image: imageFromBin(unsignedOta, otaFileName) },
     externalApp: true,
     sdReq: [NO_SD_REQUIREMENT],
     sdId: undefined,
     applicationVersion: options.otaFwVersion ?? 0,
     hwVersion: options.otaHwVersion ?? spec.hwVersion,
   };
-  return { otaFileName, otaFile, files: await signPlan(planPackage(outerSpec), signer) };
+  return { plan: zigbeeOtaPlan(planPackage(outerSpec).images[0], zigbee), otaFileName };
+}
+
+/** The name `pkg generate` gave the OTA file: its .bin member's, as .zigbee. */
+export function zigbeeOtaFileNameOf(plan: PackagePlan): string {
+  return plan.images[0].binName.replace(/\.bin$/, '') + '.zigbee';
+}
+
+/** The OTA file a signed Zigbee update carries: its .bin member without the padding. */
+export function zigbeeOtaFileOf(files: PackageFiles, plan: PackagePlan): Uint8Array {
+  return parseZigbeeOtaFile(files.get(plan.images[0].binName)!).otaFile;
+}
+
+export async function buildZigbeeUpdate(spec: PackageSpec, options: ZigbeeUpdateOptions, signer?: Signer): Promise<ZigbeeUpdate> {
+  const { plan, otaFileName } = planZigbeeUpdate(spec, options);
+  const files = await signPlan(plan, signer);
+  return { otaFileName, otaFile: zigbeeOtaFileOf(files, plan), files };
 }

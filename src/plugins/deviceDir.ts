@@ -11,12 +11,17 @@ export function deviceKeyPath(keyDir: string, device: string): string {
   return path.join(keyDir, `${checkDeviceId(device)}.pem`);
 }
 
+/** A key directory that is not there: the same message for one device and for a batch (checked before any device). */
+export function missingKeyDirError(keyDir: string): NrfutilError {
+  return new NrfutilError(`Key directory ${keyDir} does not exist (make keys there with 'keys generate --key-dir ${keyDir} --device ID', or check the path)`);
+}
+
 export const deviceDirProvider: KeyProviderFactory = {
   name: 'device-dir',
   accepts: (ref: KeyReference) => ref.keyDir !== undefined,
   async open(ref, ctx) {
     if (ref.device === undefined) throw new UsageError('--key-dir needs --device ID (or --devices FILE) to choose a key');
-    if (!fs.existsSync(ref.keyDir!)) throw new NrfutilError(`Key directory ${ref.keyDir} does not exist`);
+    if (!fs.existsSync(ref.keyDir!)) throw missingKeyDirError(ref.keyDir!);
     const file = deviceKeyPath(ref.keyDir!, ref.device);
     if (!fs.existsSync(file)) throw new NrfutilError(`No key for device ${ref.device}: ${file} does not exist`);
     return openPemFile(file, ctx);

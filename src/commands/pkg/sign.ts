@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
 import type * as Interfaces from '@oclif/core/interfaces';
 import fs from 'node:fs';
+import path from 'node:path';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
@@ -11,17 +12,18 @@ import { NrfutilError, UsageError } from '../../core/errors';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
-import { writeFileAtomic } from '../../node/atomicFile';
+import { writeFileAtomic, writeFilesAtomic } from '../../node/atomicFile';
 import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
-import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
+import { insertSignatures, parseSignaturesJson, refuseZigbeeTwoPhase, unsignedFromImages } from '../../core/signingRequest';
+import { zigbeeOtaFileNameOf, zigbeeOtaFileOf } from '../../core/zigbeePackage';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
 export default class PkgSign extends NrfCommand {
   static override summary = 'Sign a package (again) with another key: the same bytes pkg generate writes with that key.';
   static override description =
-    'IN may be unsigned or signed by any key. Every init packet is re-signed and every ECDSA boot validation re-made; the result is checked with the key\'s public key before it is written.';
+    'IN may be unsigned or signed by any key. Every init packet is re-signed and every ECDSA boot validation re-made; the result is checked with the key\'s public key before it is written. A Zigbee update is re-signed inside its OTA file too, and the OTA file is written beside OUT_ZIP.';
   static override aliases = ['nrf5sdk-tools:pkg:sign'];
   static override examples = [
     '<%= config.bin %> pkg sign unsigned.zip --key-file private.pem signed.zip',
@@ -56,6 +58,7 @@ export default class PkgSign extends NrfCommand {
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
     const key = await openSigningKey(ref);
     let check: ReturnType<typeof checkBootloaderKeys>;
+    let otaFile: string | undefined;
     try {
       const signingKey = await key.publicKey();
       if (isNrf5DebugKey(signingKey)) (flags.json ? (t: string) => process.stderr.write(t) : (t: string) => this.print(t))(DEBUG_KEY_BANNER);
@@ -65,17 +68,26 @@ export default class PkgSign extends NrfCommand {
       refuseMismatch(check);
       process.stderr.write(limitWarnings(plan));
       const files = await signAndVerify(plan, key, args.in_zip);
-      writeFileAtomic(args.out_zip, await writePackageZip(files));
+      if (plan.zigbee) {
+        // as pkg generate --zigbee True: the OTA file too, beside the zip; both files or neither
+        otaFile = path.join(path.dirname(args.out_zip), zigbeeOtaFileNameOf(plan));
+        writeFilesAtomic([
+          { target: otaFile, data: zigbeeOtaFileOf(files, plan) },
+          { target: args.out_zip, data: await writePackageZip(files) },
+        ]);
+      } else {
+        writeFileAtomic(args.out_zip, await writePackageZip(files));
+      }
     } finally {
       await key.close?.();
     }
-    if (flags.json) this.print(JSON.stringify({ package: args.out_zip, key: key.label, bootloaderKeys: check.reports }, null, 2) + '\n');
-    else this.print(`Zip created at ${args.out_zip}\n`);
+    if (flags.json) this.print(JSON.stringify({ package: args.out_zip, ...(otaFile ? { zigbeeOtaFile: otaFile } : {}), key: key.label, bootloaderKeys: check.reports }, null, 2) + '\n');
+    else this.print(`${otaFile ? `Zigbee update created at ${otaFile}\n` : ''}Zip created at ${args.out_zip}\n`);
   }
 
   /** First phase: the unsigned package and the request naming what to sign. */
   private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
-    const { images } = await readPackageForSigning(readInput(inZip), inZip);
+    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readInput(inZip), inZip), inZip);
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     const blImages = images.map((i) => ({ kind: i.kind, binName: i.binFile, bin: i.bin, init: i.packet.init }));
     const check = checkBootloaderKeys(blImages, { signingKey: publicKey?.xy, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
@@ -90,7 +102,7 @@ export default class PkgSign extends NrfCommand {
   private async insertSignatures(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string): Promise<void> {
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     if (!publicKey) throw new UsageError('--signatures needs --public-key FILE: the public key of the key that made the signatures');
-    const { images } = await readPackageForSigning(readInput(inZip), inZip);
+    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readInput(inZip), inZip), inZip);
     const sigsFile = flags.signatures!;
     let text: string;
     try {
