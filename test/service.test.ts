@@ -218,7 +218,7 @@ describe('two-phase: POST /v1/devices/{device}/sign', () => {
     const res = await sign('42', dat);
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ error: 'forbidden', message: 'no approved release has this firmware (hash, type, versions): nothing signed' });
-    const last = (await (await call('/v1/audit?device=42', tokens.admin)).json()).pop();
+    const last = (await (await call('/v1/audit?device=42', tokens.admin)).json()).records.pop();
     expect(last).toMatchObject({ device: '42', result: 'refused: forbidden', status: 403, requestSha256: expect.stringMatching(/^[0-9a-f]{64}$/), packageSha256: null });
     expect((await sign('42', Buffer.from('not an init packet'))).status).toBe(400);
     expect((await sign('b1', await datOf('app-v3.zip'))).status).toBe(403);
@@ -242,12 +242,12 @@ describe('metrics', () => {
 
 describe('audit chain', () => {
   test('every signature and refusal of 200 concurrent requests is a record; audit verify passes; no token in it', async () => {
-    const before = (await (await call('/v1/audit', tokens.admin)).json()).length;
+    const before = (await (await call('/v1/audit', tokens.admin)).json()).records.length;
     const requests = Array.from({ length: 200 }, (_, i) => call(packagePath(i % 4 === 3 ? 'b1' : i % 2 ? '42' : '43'), tokens.siteA).then((r) => r.status));
     const statuses = await Promise.all(requests);
     expect(statuses.filter((s) => s === 200)).toHaveLength(150);
     expect(statuses.filter((s) => s === 403)).toHaveLength(50);
-    const records = await (await call('/v1/audit', tokens.admin)).json();
+    const { records } = await (await call('/v1/audit', tokens.admin)).json();
     expect(records).toHaveLength(before + 200);
     const mine = records.slice(before);
     expect(mine.filter((r: { result: string }) => r.result === 'signed package')).toHaveLength(150);

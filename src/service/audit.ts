@@ -71,6 +71,15 @@ const fromRow = (r: AuditRow): AuditRecord => ({
  * same file) keep the chain linear.
  */
 export function appendAudit(store: Store, entry: AuditEntry, now = new Date()): AuditRecord {
+  return appendAuditBatch(store, [entry], now)[0];
+}
+
+/**
+ * Appends several records, in order, in one IMMEDIATE transaction: one commit for a
+ * burst of requests (auditQueue.ts), and the chain as linear as one at a time, since
+ * each record links to the one before it inside the same locked transaction.
+ */
+export function appendAuditBatch(store: Store, entries: readonly AuditEntry[], now = new Date()): AuditRecord[] {
   const db = store.db;
   const last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
   const insert = db.prepare(
@@ -78,11 +87,14 @@ export function appendAudit(store: Store, entry: AuditEntry, now = new Date()): 
   );
   return db
     .transaction(() => {
-      const prev = last.get() as { seq: number; hash: string } | undefined;
-      const base = { ...entry, seq: (prev?.seq ?? 0) + 1, time: now.toISOString(), prevHash: prev?.hash ?? GENESIS_HASH };
-      const record: AuditRecord = { ...base, hash: recordHash(base) };
-      insert.run(record.seq, record.time, record.tokenId, record.device, record.release, record.requestSha256, record.packageSha256, record.result, record.status, record.client, record.prevHash, record.hash);
-      return record;
+      let prev = last.get() as { seq: number; hash: string } | undefined;
+      return entries.map((entry) => {
+        const base = { ...entry, seq: (prev?.seq ?? 0) + 1, time: now.toISOString(), prevHash: prev?.hash ?? GENESIS_HASH };
+        const record: AuditRecord = { ...base, hash: recordHash(base) };
+        insert.run(record.seq, record.time, record.tokenId, record.device, record.release, record.requestSha256, record.packageSha256, record.result, record.status, record.client, record.prevHash, record.hash);
+        prev = record;
+        return record;
+      });
     })
     .immediate();
 }
@@ -92,6 +104,29 @@ export function auditRecords(store: Store, filter: { device?: string; release?: 
     .prepare('SELECT * FROM audit WHERE (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq')
     .all({ device: filter.device ?? null, release: filter.release ?? null }) as AuditRow[];
   return rows.map(fromRow);
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  /** The `after` that fetches the next page; null on the last page. */
+  next: number | null;
+}
+
+export const AUDIT_PAGE_DEFAULT = 1000;
+export const AUDIT_PAGE_MAX = 10_000;
+
+/**
+ * One page of audit records in sequence order: those after sequence number `after`
+ * (0: from the start), at most `limit`, filtered by device and release. Keyset paging
+ * (seq > after) stays correct while records are appended between pages.
+ */
+export function auditPage(store: Store, filter: { device?: string; release?: string; after?: number; limit?: number }): AuditPage {
+  const limit = Math.min(filter.limit ?? AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX);
+  const rows = store.db
+    .prepare('SELECT * FROM audit WHERE seq > @after AND (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq LIMIT @limit')
+    .all({ after: filter.after ?? 0, device: filter.device ?? null, release: filter.release ?? null, limit: limit + 1 }) as AuditRow[];
+  const records = rows.slice(0, limit).map(fromRow);
+  return { records, next: rows.length > limit ? records[records.length - 1].seq : null };
 }
 
 export interface ChainVerdict {

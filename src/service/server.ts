@@ -3,11 +3,13 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { createHash } from 'node:crypto';
 import { NrfutilError, UsageError } from '../core/errors';
-import { appendAudit } from './audit';
+import { AuditQueue } from './auditQueue';
 import { bearer } from './auth';
 import type { ServiceContext } from './context';
 import { HttpError } from './errors';
 import type { KeySource } from './keySource';
+import type { HttpsOptions } from './tls';
+import { PackageCacheOptions, SignedPackageCache } from './packageCache';
 import { deviceRoutes } from './routes/devices';
 import { healthRoutes } from './routes/health';
 import { releaseRoutes } from './routes/releases';
@@ -22,12 +24,22 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Requests per token (or per client address without one) per minute. */
   rateLimit?: number;
+  /** Time to receive a whole request (headers and body), ms. */
   requestTimeoutMs?: number;
+  /** A connection silent this long (no bytes either way) is closed, ms. */
+  connectionTimeoutMs?: number;
+  /** Serve HTTPS (and with `ca`, require client certificates): see tls.ts. */
+  https?: HttpsOptions;
+  /** Signed packages kept per (device, release); see packageCache.ts. */
+  packageCache?: PackageCacheOptions;
   logger?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = 1200;
+/** A 16 MiB upload at 1 MB/s fits; a client that stalls is dropped. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 60_000;
 
 /** Fastify's own error codes → our `error` names. */
 function describe(err: FastifyError): { status: number; error: string; message: string } {
@@ -48,15 +60,19 @@ function describe(err: FastifyError): { status: number; error: string; message: 
  * device route (signatures and refusals alike), written before the response leaves.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  // With `https` Fastify's instance is typed for an https.Server; the routes use only what both share.
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    ...(options.https ? { https: options.https } : {}),
     // ids may be up to 128 characters; longer ones must reach the handler to get a clear 400
     routerOptions: { maxParamLength: 1024 },
-  });
-  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map(), metrics: new ServiceMetrics() };
+  }) as unknown as FastifyInstance;
+  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map(), metrics: new ServiceMetrics(), packages: new SignedPackageCache(options.packageCache) };
 
+  const audit = new AuditQueue(ctx.store);
   app.decorateRequest('auditInfo', null as never);
   app.addHook('onRequest', async (request) => {
     request.auditInfo = { tokenId: null, device: null, release: null, requestSha256: null, packageSha256: null, result: null };
@@ -75,7 +91,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.url?.startsWith('/v1/devices/') || !request.auditInfo) return payload;
     const info = request.auditInfo;
-    appendAudit(ctx.store, {
+    await audit.append({
       tokenId: info.tokenId,
       device: info.device ?? (request.params as { device?: string }).device?.slice(0, 200) ?? null,
       release: info.release ?? (request.params as { release?: string }).release?.slice(0, 200) ?? null,
