@@ -6,7 +6,8 @@
 //   pem-cold   the same with --package-cache 0: every request signs and verifies
 //   hsm        100 devices with SoftHSM2 keys (a pkcs11 {device} template), cached repeats
 //   hsm-cold   the same with --package-cache 0: every request signs on the token
-// BENCH_SECTIONS=pem,hsm picks some; BENCH_DEVICES, BENCH_HSM_DEVICES, BENCH_SECONDS tune them.
+// BENCH_SECTIONS=pem,hsm picks some; BENCH_DEVICES, BENCH_HSM_DEVICES, BENCH_SECONDS tune them;
+// BENCH_NODE_ARGS go to the server's node (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it).
 // Run `npm run build` first. The HSM sections need SoftHSM2 (apt-get install softhsm2).
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -73,8 +74,15 @@ async function hsmKeys(dir, ids) {
   return { args: ['--key-template', 'pkcs11:token=bench;object={device}'], env };
 }
 
+/** User + system CPU seconds of a process so far (Linux /proc). */
+function cpuSeconds(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 async function startServer(dir, keyArgs, env, extra) {
-  const server = spawn(process.execPath, [BIN, 'serve', '--data', 'data', ...keyArgs, '--port', '0', '--rate-limit', '1000000000', ...extra], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--data', 'data', ...keyArgs, '--port', '0', '--rate-limit', '1000000000', ...extra], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -102,14 +110,22 @@ async function section(name, { devices, keys, cold }) {
     const { id } = await up.json();
     await fetch(`${url}/v1/releases/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${release}` } });
 
+    const packagePath = (device) => `/v1/devices/${device}/releases/${id}/package`;
+    if (!cold) {
+      // warm-up: every device once (each signed and verified once), so the timed run measures repeats
+      for (let i = 0; i < ids.length; i += 32)
+        await Promise.all(ids.slice(i, i + 32).map((d) => fetch(url + packagePath(d), { headers: { authorization: `Bearer ${field}` } }).then((r) => r.arrayBuffer())));
+    }
+    const cpuBefore = cpuSeconds(server.pid);
     let n = 0;
     const result = await autocannon({
       url,
       connections: 32,
       duration: SECONDS,
       headers: { authorization: `Bearer ${field}` },
-      requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/devices/${ids[n++ % ids.length]}/releases/${id}/package` }) }],
+      requests: [{ setupRequest: (req) => ({ ...req, path: packagePath(ids[n++ % ids.length]) }) }],
     });
+    const cpu = cpuSeconds(server.pid) - cpuBefore;
     const rss = Number(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) * 1024;
     server.kill('SIGTERM');
     await new Promise((resolve) => server.on('exit', resolve));
@@ -117,6 +133,8 @@ async function section(name, { devices, keys, cold }) {
     console.log(`${name}: ${devices} devices (${name.startsWith('hsm') ? 'SoftHSM2 keys, pkcs11 {device} template' : 'PEM keys'}), 200 KB application, 32 connections, ${SECONDS} s, ${cold ? 'every request signed (--package-cache 0)' : 'repeats from the package cache'}`);
     console.log(`  packages/s: ${(ok / SECONDS).toFixed(0)} (${ok} packages, non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
     console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; server RSS ${(rss / 1048576).toFixed(0)} MB`);
+    // independent of what else the machine runs: the server's own CPU time per package
+    console.log(`  server CPU ${((cpu * 1000) / ok).toFixed(2)} ms per package (${(ok / cpu).toFixed(0)} packages per CPU-second); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
