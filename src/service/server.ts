@@ -60,13 +60,19 @@ function describe(err: FastifyError): { status: number; error: string; message: 
  * device route (signatures and refusals alike), written before the response leaves.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  // Node only enforces requestTimeout on a stalled body when the server is created with it (and
+  // headersTimeout <= it); Fastify sets it afterwards, so it goes in here too. Checked every second
+  // (Node's default, 30 s, would let a 30 s timeout run to 60 s).
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const nodeTimeouts = { requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: 1000 };
   // With `https` Fastify's instance is typed for an https.Server; the routes use only what both share.
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    requestTimeout,
     connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
-    ...(options.https ? { https: options.https } : {}),
+    http: nodeTimeouts,
+    ...(options.https ? { https: { ...options.https, ...nodeTimeouts } } : {}),
     // ids may be up to 128 characters; longer ones must reach the handler to get a clear 400
     routerOptions: { maxParamLength: 1024 },
   }) as unknown as FastifyInstance;
