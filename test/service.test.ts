@@ -172,6 +172,7 @@ describe.each(BACKENDS)('%s store', (backendName) => {
         const res = await fetch(broken.url + packagePath('42'), { headers: { authorization: `Bearer ${tokens.siteA}` } });
         expect(res.status).toBe(503);
         expect(res.headers.get('content-disposition')).toBeNull();
+        expect(res.headers.get('x-package-sha256')).toBeNull();
         expect(await res.json()).toEqual({ error: 'unavailable', message: 'the audit record could not be written, so nothing was served (details in the service log)' });
       } finally {
         await broken.close();
@@ -234,7 +235,7 @@ describe.each(BACKENDS)('%s store', (backendName) => {
       const res = await sign('42', dat);
       expect(res.status).toBe(403);
       expect(await res.json()).toEqual({ error: 'forbidden', message: 'no approved release has this firmware (hash, type, versions): nothing signed' });
-      const last = (await (await call('/v1/audit?device=42', tokens.admin)).json()).pop();
+      const last = (await (await call('/v1/audit?device=42', tokens.admin)).json()).records.pop();
       expect(last).toMatchObject({ device: '42', result: 'refused: forbidden', status: 403, requestSha256: expect.stringMatching(/^[0-9a-f]{64}$/), packageSha256: null });
       expect((await sign('42', Buffer.from('not an init packet'))).status).toBe(400);
       expect((await sign('b1', await datOf('app-v3.zip'))).status).toBe(403);
@@ -258,7 +259,7 @@ describe.each(BACKENDS)('%s store', (backendName) => {
 
   describe('audit chain', () => {
     test('two instances on one store: every signature and refusal of 200 concurrent requests spread over both is a record; audit verify passes; no token in it', async () => {
-      const before = (await (await call('/v1/audit', tokens.admin)).json()).length;
+      const before = (await (await call('/v1/audit', tokens.admin)).json()).records.length;
       const second = await startService(backend, keyDir);
       try {
         const requests = Array.from({ length: 200 }, (_, i) =>
@@ -272,7 +273,7 @@ describe.each(BACKENDS)('%s store', (backendName) => {
       } finally {
         await second.close();
       }
-      const records = await (await call('/v1/audit', tokens.admin)).json();
+      const { records } = await (await call('/v1/audit', tokens.admin)).json();
       expect(records).toHaveLength(before + 200);
       expect(records.map((r: { seq: number }) => r.seq)).toEqual(Array.from({ length: records.length }, (_, i) => i + 1));
       const mine = records.slice(before);

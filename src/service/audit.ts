@@ -75,13 +75,55 @@ export function nextRecord(prev: { seq: number | string; hash: string } | undefi
 export const AUDIT_COLUMNS = 'seq, time, token_id, device, release, request_sha256, package_sha256, result, status, client, prev_hash, hash';
 export const auditValues = (r: AuditRecord) => [r.seq, r.time, r.tokenId, r.device, r.release, r.requestSha256, r.packageSha256, r.result, r.status, r.client, r.prevHash, r.hash];
 
-/** Appends a record to the chain (the store keeps it linear under concurrent writers). */
-export function appendAudit(store: ServiceStore, entry: AuditEntry, now = new Date()): Promise<AuditRecord> {
-  return store.appendAudit(entry, now);
+/** Appends one record to the chain (the store keeps it linear under concurrent writers). */
+export async function appendAudit(store: ServiceStore, entry: AuditEntry, now = new Date()): Promise<AuditRecord> {
+  return (await store.appendAudit([entry], now))[0];
 }
 
 export function auditRecords(store: ServiceStore, filter: { device?: string; release?: string } = {}): Promise<AuditRecord[]> {
   return store.auditRecords(filter);
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  /** The `after` that fetches the next page; null on the last page. */
+  next: number | null;
+}
+
+export interface AuditPageQuery {
+  device?: string;
+  release?: string;
+  /** Records after this sequence number (0: from the start). */
+  after?: number;
+  limit?: number;
+}
+
+export const AUDIT_PAGE_DEFAULT = 1000;
+export const AUDIT_PAGE_MAX = 10_000;
+
+/**
+ * One page of audit records in sequence order: those after sequence number `after`
+ * (0: from the start), at most `limit`, filtered by device and release. Keyset paging
+ * (seq > after) stays correct while records are appended between pages.
+ */
+export function auditPage(store: ServiceStore, query: AuditPageQuery): Promise<AuditPage> {
+  return store.auditPage({ ...query, after: query.after ?? 0, limit: Math.min(query.limit ?? AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX) });
+}
+
+/** A page from up to `limit + 1` rows a store read: the extra one only tells that there is a next page. */
+export function pageOf(rows: AuditRecord[], limit: number): AuditPage {
+  const records = rows.slice(0, limit);
+  return { records, next: rows.length > limit ? records[records.length - 1].seq : null };
+}
+
+/** The records that follow `prev` (the last of the chain, undefined for none), each linked to the one before. */
+export function nextRecords(prev: { seq: number | string; hash: string } | undefined, entries: readonly AuditEntry[], now = new Date()): AuditRecord[] {
+  let last = prev;
+  return entries.map((entry) => {
+    const record = nextRecord(last, entry, now);
+    last = record;
+    return record;
+  });
 }
 
 export interface ChainVerdict {

@@ -2,6 +2,7 @@ import type { KeySource } from './keySource';
 import type { ServiceStore } from './store';
 import type { PackagePlan } from '../core/dfuPackage';
 import type { ServiceMetrics } from './metrics';
+import type { SignedPackageCache } from './packageCache';
 
 /** What the routes share. */
 export interface ServiceContext {
@@ -10,6 +11,7 @@ export interface ServiceContext {
   /** Release plans read once per release (the zip is immutable: content-addressed). */
   plans: Map<string, Promise<PackagePlan>>;
   metrics: ServiceMetrics;
+  packages: SignedPackageCache;
 }
 
 /** Filled in by the routes as they learn it; written to the audit chain for device routes. */

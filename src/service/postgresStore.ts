@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { NrfutilError } from '../core/errors';
-import { AUDIT_COLUMNS, auditFromRow, auditValues, nextRecord, type AuditEntry, type AuditRecord, type AuditRow } from './audit';
+import { AUDIT_COLUMNS, auditFromRow, auditValues, nextRecords, pageOf, type AuditEntry, type AuditPage, type AuditRecord, type AuditRow } from './audit';
 import { redactDatabaseUrl, redactMessage } from './databaseUrl';
 import { HttpError } from './errors';
 import {
@@ -249,19 +249,26 @@ export class PostgresStore implements ServiceStore {
 
   // ---- audit chain
   /**
-   * One transaction per record: a transaction-scoped advisory lock that every instance
-   * takes first, then the read of the last record and the insert. The lock is held until
-   * COMMIT, so the next writer (of any instance) reads this record as its predecessor:
-   * the chain stays linear however many instances write. (READ COMMITTED takes each
-   * statement's snapshot when it starts, that is after the lock was granted.)
+   * One transaction per batch: a transaction-scoped advisory lock that every instance
+   * takes first, then the read of the last record and one INSERT of the whole batch (each
+   * record linked to the one before it). The lock is held until COMMIT, so the next writer
+   * (of any instance) reads this batch's last record as its predecessor: the chain stays
+   * linear however many instances write. (READ COMMITTED takes each statement's snapshot
+   * when it starts, that is after the lock was granted.)
    */
-  async appendAudit(entry: AuditEntry, now = new Date()): Promise<AuditRecord> {
+  async appendAudit(entries: readonly AuditEntry[], now = new Date()): Promise<AuditRecord[]> {
+    if (entries.length === 0) return [];
     return this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, AUDIT_LOCK]);
       const { rows } = await c.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-      const record = nextRecord(rows[0], entry, now);
-      await c.query(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, auditValues(record));
-      return record;
+      const records = nextRecords(rows[0], entries, now);
+      const columns = records.map(auditValues);
+      // one array per column through unnest: a single statement whatever the batch size
+      await c.query(
+        `INSERT INTO audit (${AUDIT_COLUMNS}) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[])`,
+        AUDIT_COLUMNS.split(', ').map((_, i) => columns.map((row) => row[i])),
+      );
+      return records;
     });
   }
 
@@ -271,5 +278,13 @@ export class PostgresStore implements ServiceStore {
       filter.release ?? null,
     ]);
     return rows.map(auditFromRow);
+  }
+
+  async auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage> {
+    const rows = await this.query<AuditRow>(
+      'SELECT * FROM audit WHERE seq > $1 AND ($2::text IS NULL OR device = $2) AND ($3::text IS NULL OR release = $3) ORDER BY seq LIMIT $4',
+      [query.after, query.device ?? null, query.release ?? null, query.limit + 1],
+    );
+    return pageOf(rows.map(auditFromRow), query.limit);
   }
 }

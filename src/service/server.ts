@@ -3,11 +3,13 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { createHash } from 'node:crypto';
 import { NrfutilError, UsageError } from '../core/errors';
-import { appendAudit } from './audit';
+import { AuditQueue } from './auditQueue';
 import { bearer } from './auth';
 import type { ServiceContext } from './context';
 import { HttpError } from './errors';
 import type { KeySource } from './keySource';
+import type { HttpsOptions } from './tls';
+import { PackageCacheOptions, SignedPackageCache } from './packageCache';
 import { deviceRoutes } from './routes/devices';
 import { healthRoutes } from './routes/health';
 import { releaseRoutes } from './routes/releases';
@@ -22,12 +24,22 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Requests per token (or per client address without one) per minute. */
   rateLimit?: number;
+  /** Time to receive a whole request (headers and body), ms. */
   requestTimeoutMs?: number;
+  /** A connection silent this long (no bytes either way) is closed, ms. */
+  connectionTimeoutMs?: number;
+  /** Serve HTTPS (and with `ca`, require client certificates): see tls.ts. */
+  https?: HttpsOptions;
+  /** Signed packages kept per (device, release); see packageCache.ts. */
+  packageCache?: PackageCacheOptions;
   logger?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 export const DEFAULT_RATE_LIMIT = 1200;
+/** A 16 MiB upload at 1 MB/s fits; a client that stalls is dropped. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 60_000;
 
 /** Fastify's own error codes → our `error` names. */
 function describe(err: FastifyError): { status: number; error: string; message: string } {
@@ -48,15 +60,25 @@ function describe(err: FastifyError): { status: number; error: string; message: 
  * device route (signatures and refusals alike), written before the response leaves.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  // Node only enforces requestTimeout on a stalled body when the server is created with it (and
+  // headersTimeout <= it); Fastify sets it afterwards, so it goes in here too. Checked every second
+  // (Node's default, 30 s, would let a 30 s timeout run to 60 s).
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const nodeTimeouts = { requestTimeout, headersTimeout: Math.min(requestTimeout, 60_000), connectionsCheckingInterval: 1000 };
+  // With `https` Fastify's instance is typed for an https.Server; the routes use only what both share.
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout,
+    connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    http: nodeTimeouts,
+    ...(options.https ? { https: { ...options.https, ...nodeTimeouts } } : {}),
     // ids may be up to 128 characters; longer ones must reach the handler to get a clear 400
     routerOptions: { maxParamLength: 1024 },
-  });
-  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map(), metrics: new ServiceMetrics() };
+  }) as unknown as FastifyInstance;
+  const ctx: ServiceContext = { store: options.store, keys: options.keys, plans: new Map(), metrics: new ServiceMetrics(), packages: new SignedPackageCache(options.packageCache) };
 
+  const audit = new AuditQueue(ctx.store);
   app.decorateRequest('auditInfo', null as never);
   app.addHook('onRequest', async (request) => {
     request.auditInfo = { tokenId: null, device: null, release: null, requestSha256: null, packageSha256: null, result: null };
@@ -75,7 +97,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.url?.startsWith('/v1/devices/') || !request.auditInfo) return payload;
     const info = request.auditInfo;
-    const audited = appendAudit(ctx.store, {
+    const audited = audit.append({
       tokenId: info.tokenId,
       device: info.device ?? (request.params as { device?: string }).device?.slice(0, 200) ?? null,
       release: info.release ?? (request.params as { release?: string }).release?.slice(0, 200) ?? null,
@@ -92,7 +114,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       request.log.error({ err: (e as { detail?: string }).detail ?? (e as Error).message }, 'audit record not written');
       if (reply.statusCode >= 300) return payload;
       reply.code(503).type('application/json; charset=utf-8');
-      reply.removeHeader('content-disposition');
+      // the package's own headers (a streamed zip sets its length) must not describe this answer
+      for (const header of ['content-disposition', 'content-length', 'x-package-sha256', 'x-content-sha256']) reply.removeHeader(header);
       return JSON.stringify({ error: 'unavailable', message: 'the audit record could not be written, so nothing was served (details in the service log)' });
     }
     return payload;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../node/atomicFile';
 import { NrfutilError } from '../core/errors';
-import { AUDIT_COLUMNS, auditFromRow, auditValues, nextRecord, type AuditEntry, type AuditRecord, type AuditRow } from './audit';
+import { AUDIT_COLUMNS, auditFromRow, auditValues, nextRecords, pageOf, type AuditEntry, type AuditPage, type AuditRecord, type AuditRow } from './audit';
 import {
   deviceFromRow,
   newToken,
@@ -158,18 +158,18 @@ export class SqliteStore implements ServiceStore {
 
   // ---- audit chain
   /**
-   * The read of the last hash and the insert are one IMMEDIATE transaction (a write lock
+   * The read of the last hash and the inserts are one IMMEDIATE transaction (a write lock
    * on the database file from its start), so writers in other processes on the same file
    * keep the chain linear too.
    */
-  async appendAudit(entry: AuditEntry, now = new Date()): Promise<AuditRecord> {
+  async appendAudit(entries: readonly AuditEntry[], now = new Date()): Promise<AuditRecord[]> {
     const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
     const insert = this.db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return this.db
       .transaction(() => {
-        const record = nextRecord(last.get() as { seq: number; hash: string } | undefined, entry, now);
-        insert.run(...auditValues(record));
-        return record;
+        const records = nextRecords(last.get() as { seq: number; hash: string } | undefined, entries, now);
+        for (const record of records) insert.run(...auditValues(record));
+        return records;
       })
       .immediate();
   }
@@ -179,5 +179,12 @@ export class SqliteStore implements ServiceStore {
       .prepare('SELECT * FROM audit WHERE (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq')
       .all({ device: filter.device ?? null, release: filter.release ?? null }) as AuditRow[];
     return rows.map(auditFromRow);
+  }
+
+  async auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage> {
+    const rows = this.db
+      .prepare('SELECT * FROM audit WHERE seq > @after AND (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq LIMIT @limit')
+      .all({ after: query.after, device: query.device ?? null, release: query.release ?? null, limit: query.limit + 1 }) as AuditRow[];
+    return pageOf(rows.map(auditFromRow), query.limit);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuditEntry, AuditRecord } from './audit';
+import type { AuditEntry, AuditPage, AuditRecord } from './audit';
 
 export type Role = 'admin' | 'release' | 'field';
 export const ROLES: readonly Role[] = ['admin', 'release', 'field'];
@@ -81,9 +81,15 @@ export interface ServiceStore {
   setReleaseState(id: string, state: ReleaseState): Promise<Release | undefined>;
   releaseZip(id: string): Promise<Uint8Array>;
 
-  /** Appends a record to the chain; concurrent writers (of any instance) keep it linear. */
-  appendAudit(entry: AuditEntry, now?: Date): Promise<AuditRecord>;
+  /**
+   * Appends records, in order, in one transaction (group commit: one commit for a burst of
+   * requests, see auditQueue.ts). Each links to the one before it inside that transaction,
+   * and concurrent writers (of any instance) wait for it, so the chain stays linear.
+   */
+  appendAudit(entries: readonly AuditEntry[], now?: Date): Promise<AuditRecord[]>;
   auditRecords(filter?: { device?: string; release?: string }): Promise<AuditRecord[]>;
+  /** Records with seq > after, oldest first, at most `limit` (audit.ts's auditPage checks the bounds). */
+  auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage>;
 }
 
 export const sha256Hex = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');

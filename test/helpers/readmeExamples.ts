@@ -15,3 +15,10 @@ export function readmeExample(fileName: string): string {
   }
   throw new Error(`README.md has no example named ${fileName}`);
 }
+
+/** The README's ```sh block that contains `marker` (the tests run it, lightly adapted to a sandbox). */
+export function readmeShellBlock(marker: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  for (const [, body] of readme.matchAll(/```sh\n([\s\S]*?)```/g)) if (body.includes(marker)) return body;
+  throw new Error(`README.md has no sh block with ${marker}`);
+}

@@ -94,6 +94,6 @@ export const pkcs11Provider: KeyProviderFactory = {
   async generate(ref, ctx) {
     const { uri, session, label } = await sessionFor(ref, ctx);
     generateInToken(session, uri);
-    return TokenKey.open(session, uri, label);
+    return await TokenKey.open(session, uri, label);
   },
 };

@@ -16,9 +16,37 @@ interface LoadedModule {
 /** A logged-in session on one token, shared by every key opened on it in this process. */
 export interface TokenSession {
   readonly lib: pkcs11js.PKCS11;
+  /** The current session: replaced by reopen() after the token lost it. */
   readonly handle: pkcs11js.Handle;
   readonly tokenLabel: string;
+  /**
+   * Logs in again on a fresh session after `lost` (the handle an operation failed on)
+   * was lost. Concurrent callers share one re-login; a caller whose handle was already
+   * replaced returns at once. A refused PIN is final, as at the first login.
+   */
+  reopen(lost: pkcs11js.Handle): Promise<void>;
+}
 
+/**
+ * Results that mean the session (not the key or the request) is gone: closed by the
+ * module or another application, logged out, or the token pulled and put back.
+ */
+export const SESSION_LOST = new Set(['CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_USER_NOT_LOGGED_IN']);
+
+/**
+ * Runs one token operation on the session; when it fails because the session was lost,
+ * logs in once on a fresh session and runs it once more. A second failure is thrown
+ * (the service answers 503): no login loop that could lock the token.
+ */
+export async function withSessionRetry<T>(session: TokenSession, operation: (handle: pkcs11js.Handle) => T): Promise<T> {
+  const handle = session.handle;
+  try {
+    return operation(handle);
+  } catch (e) {
+    if (!SESSION_LOST.has(ckrName(e))) throw e;
+    await session.reopen(handle);
+    return operation(session.handle);
+  }
 }
 
 const modules = new Map<string, LoadedModule>();
@@ -103,25 +131,34 @@ export async function openTokenSession(modulePath: string, selector: TokenSelect
   const module = loadModule(modulePath);
   module.users++;
   try {
-    const { slot, label } = findSlot(module.lib, selector);
-    const secret = await pin();
-    const handle = module.lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    try {
-      module.lib.C_Login(handle, pkcs11js.CKU_USER, secret);
-    } catch (e) {
-      module.lib.C_CloseSession(handle);
-      const why = ckrName(e);
-      if (why === 'CKR_USER_ALREADY_LOGGED_IN') throw e;
-      const wrongPin = why === 'CKR_PIN_INCORRECT' ? 'wrong PIN' : why === 'CKR_PIN_LOCKED' ? 'the PIN is locked' : 'the PIN was refused';
-      const error = new FatalError(`PKCS#11 login to token '${label}' failed: ${PIN_FAILURES.has(why) ? `${wrongPin} (${why}); stopped after this one attempt` : why}`);
-      failedLogins.set(key, error);
-      throw error;
-    }
+    const first = await logIn(module.lib, selector, pin, key);
     if (!closeAtExit) {
       closeAtExit = true;
       process.once('exit', closeAllTokenSessions);
     }
-    const session: TokenSession = { lib: module.lib, handle, tokenLabel: label };
+    let handle = first.handle;
+    let reopening: Promise<void> | undefined;
+    const session: TokenSession = {
+      lib: module.lib,
+      tokenLabel: first.label,
+      get handle() {
+        return handle;
+      },
+      reopen(lost) {
+        if (lost !== handle) return Promise.resolve();
+        reopening ??= (async () => {
+          try {
+            module.lib.C_CloseSession(lost);
+          } catch {
+            // it is gone already: that is why we are here
+          }
+          const failedBefore = failedLogins.get(key);
+          if (failedBefore) throw failedBefore;
+          handle = (await logIn(module.lib, selector, pin, key)).handle;
+        })().finally(() => (reopening = undefined));
+        return reopening;
+      },
+    };
     const close = () => {
       try {
         module.lib.C_Logout(handle);
@@ -139,4 +176,24 @@ export async function openTokenSession(modulePath: string, selector: TokenSelect
     unloadModule(modulePath);
     throw e;
   }
+}
+
+/** Opens a session on the selected token and logs in; a refused PIN is remembered (never tried again). */
+async function logIn(lib: pkcs11js.PKCS11, selector: TokenSelector, pin: () => Promise<string>, key: string): Promise<{ handle: pkcs11js.Handle; label: string }> {
+  const { slot, label } = findSlot(lib, selector);
+  const secret = await pin();
+  const handle = lib.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+  try {
+    lib.C_Login(handle, pkcs11js.CKU_USER, secret);
+  } catch (e) {
+    const why = ckrName(e);
+    // login state belongs to the application: a session opened beside a logged-in one is logged in
+    if (why === 'CKR_USER_ALREADY_LOGGED_IN') return { handle, label };
+    lib.C_CloseSession(handle);
+    const wrongPin = why === 'CKR_PIN_INCORRECT' ? 'wrong PIN' : why === 'CKR_PIN_LOCKED' ? 'the PIN is locked' : 'the PIN was refused';
+    const error = new FatalError(`PKCS#11 login to token '${label}' failed: ${PIN_FAILURES.has(why) ? `${wrongPin} (${why}); stopped after this one attempt` : why}`);
+    failedLogins.set(key, error);
+    throw error;
+  }
+  return { handle, label };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as pkcs11js from 'pkcs11js';
 import { NrfutilError } from '../../core/errors';
 import type { KeyProvider } from '../keyProvider';
-import { ckrName, TokenSession } from './session';
+import { ckrName, TokenSession, withSessionRetry } from './session';
 import type { Pkcs11Uri } from './uri';
 
 /** DER of the P-256 curve OID (1.2.840.10045.3.1.7), as CKA_EC_PARAMS holds it. */
@@ -24,8 +24,8 @@ export function describeObject(uri: Pkcs11Uri, token: string): string {
   return `object ${name} on token '${token}'`;
 }
 
-function findOne(session: TokenSession, template: pkcs11js.Template): pkcs11js.Handle | undefined {
-  const { lib, handle } = session;
+function findOne(session: TokenSession, handle: pkcs11js.Handle, template: pkcs11js.Template): pkcs11js.Handle | undefined {
+  const { lib } = session;
   lib.C_FindObjectsInit(handle, template);
   try {
     const found = lib.C_FindObjects(handle, 2);
@@ -52,25 +52,33 @@ export class TokenKey implements KeyProvider {
   private constructor(
     readonly label: string,
     private readonly session: TokenSession,
-    private readonly privateHandle: pkcs11js.Handle | undefined,
+    private readonly uri: Pkcs11Uri,
+    private privateHandle: pkcs11js.Handle | undefined,
+    /** The session the private handle was found in. */
+    private foundIn: pkcs11js.Handle,
     private readonly xy: Uint8Array,
   ) {}
 
-  /** Finds the key pair the URI names on a logged-in session (public object required). */
-  static open(session: TokenSession, uri: Pkcs11Uri, label: string): TokenKey {
+  /**
+   * Finds the key pair the URI names on a logged-in session (public object required).
+   * A lost session is logged in again once (withSessionRetry).
+   */
+  static async open(session: TokenSession, uri: Pkcs11Uri, label: string): Promise<TokenKey> {
     const what = describeObject(uri, session.tokenLabel);
     try {
-      const privateHandle = findOne(session, objectTemplate(uri, pkcs11js.CKO_PRIVATE_KEY));
-      const publicHandle = findOne(session, objectTemplate(uri, pkcs11js.CKO_PUBLIC_KEY));
-      const probe = publicHandle ?? privateHandle;
-      if (probe === undefined) throw new NrfutilError(`No key ${what}; check object=/id= in the URI`);
-      const [keyType] = session.lib.C_GetAttributeValue(session.handle, probe, [{ type: pkcs11js.CKA_KEY_TYPE }]);
-      if (ulongOf(keyType.value as Buffer) !== pkcs11js.CKK_EC)
-        throw new NrfutilError(`The ${what} is not an EC key; nRF5 DFU needs a P-256 (prime256v1) key`);
+      const { privateHandle, publicHandle, keyType, foundIn } = await withSessionRetry(session, (handle) => {
+        const privateHandle = findOne(session, handle, objectTemplate(uri, pkcs11js.CKO_PRIVATE_KEY));
+        const publicHandle = findOne(session, handle, objectTemplate(uri, pkcs11js.CKO_PUBLIC_KEY));
+        const probe = publicHandle ?? privateHandle;
+        const keyType = probe === undefined ? undefined : ulongOf(session.lib.C_GetAttributeValue(handle, probe, [{ type: pkcs11js.CKA_KEY_TYPE }])[0].value as Buffer);
+        return { privateHandle, publicHandle, keyType, foundIn: handle };
+      });
+      if (keyType === undefined) throw new NrfutilError(`No key ${what}; check object=/id= in the URI`);
+      if (keyType !== pkcs11js.CKK_EC) throw new NrfutilError(`The ${what} is not an EC key; nRF5 DFU needs a P-256 (prime256v1) key`);
       if (publicHandle === undefined) throw new NrfutilError(`The ${what} has no public key object; nrfutil-ts reads the public key from it`);
-      const [params, point] = session.lib.C_GetAttributeValue(session.handle, publicHandle, [{ type: pkcs11js.CKA_EC_PARAMS }, { type: pkcs11js.CKA_EC_POINT }]);
+      const [params, point] = await withSessionRetry(session, (handle) => session.lib.C_GetAttributeValue(handle, publicHandle, [{ type: pkcs11js.CKA_EC_PARAMS }, { type: pkcs11js.CKA_EC_POINT }]));
       if (!(params.value as Buffer).equals(P256_EC_PARAMS)) throw new NrfutilError(`The ${what} is an EC key on another curve; nRF5 DFU needs P-256 (prime256v1)`);
-      return new TokenKey(label, session, privateHandle, xyFromEcPoint(point.value as Buffer));
+      return new TokenKey(label, session, uri, privateHandle, foundIn, xyFromEcPoint(point.value as Buffer));
     } catch (e) {
       if (e instanceof NrfutilError) throw e;
       throw new NrfutilError(`PKCS#11 error reading the ${what} (${ckrName(e)})`);
@@ -85,9 +93,18 @@ export class TokenKey implements KeyProvider {
   async sign(message: Uint8Array): Promise<Uint8Array> {
     if (this.privateHandle === undefined) throw new NrfutilError(`${this.label} has no private key object on the token; signing needs one`);
     const digest = createHash('sha256').update(message).digest();
+    const { lib } = this.session;
     try {
-      this.session.lib.C_SignInit(this.session.handle, { mechanism: pkcs11js.CKM_ECDSA }, this.privateHandle);
-      const signature = this.session.lib.C_Sign(this.session.handle, digest, Buffer.alloc(64));
+      const signature = await withSessionRetry(this.session, (handle) => {
+        // object handles are only promised within a session: after a re-login, find the key again
+        if (handle !== this.foundIn) {
+          this.privateHandle = findOne(this.session, handle, objectTemplate(this.uri, pkcs11js.CKO_PRIVATE_KEY));
+          this.foundIn = handle;
+        }
+        if (this.privateHandle === undefined) throw new NrfutilError(`${this.label} has no private key object on the token any more`);
+        lib.C_SignInit(handle, { mechanism: pkcs11js.CKM_ECDSA }, this.privateHandle);
+        return lib.C_Sign(handle, digest, Buffer.alloc(64));
+      });
       if (signature.length !== 64) throw new NrfutilError(`${this.label}: the token returned a ${signature.length}-byte ECDSA signature, expected 64`);
       return Uint8Array.from(signature);
     } catch (e) {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkDeviceId } from '../../core/deviceId';
 import { publicKeyCode, publicKeyHex, publicKeyPem } from '../../core/keyEncoding';
-import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
-import type { PackageFiles, PackagePlan } from '../../core/dfuPackage';
+import type { PackagePlan } from '../../core/dfuPackage';
+import { packageOf, SignedPackage } from '../packageCache';
 import type { ServiceContext } from '../context';
 import { authenticate } from '../auth';
 import { badRequest, errorSchema, forbidden, notFound } from '../errors';
@@ -58,10 +59,16 @@ function planFor(ctx: ServiceContext, release: Release): Promise<PackagePlan> {
   return plan;
 }
 
-/** The release signed with the device's key, checked with the device's public key (signAndVerify) before use. */
-async function signedFiles(ctx: ServiceContext, device: Device, release: Release): Promise<PackageFiles> {
-  const plan = await planFor(ctx, release);
-  return ctx.metrics.timeSigning('package', () => ctx.keys.withSigningKey(device.id, (key) => signAndVerify(plan, key, `${release.name}.zip for ${device.id}`)));
+/**
+ * The release signed with the device's key, checked with the device's public key
+ * (signAndVerify) when it is signed; repeats come from the cache (packageCache.ts).
+ */
+function signedPackage(ctx: ServiceContext, device: Device, release: Release): Promise<SignedPackage> {
+  return ctx.packages.get(device.id, release.id, async () => {
+    const plan = await planFor(ctx, release);
+    const files = await ctx.metrics.timeSigning('package', () => ctx.keys.withSigningKey(device.id, (key) => signAndVerify(plan, key, `${release.name}.zip for ${device.id}`)));
+    return packageOf(files);
+  });
 }
 
 function pickImage(release: Release, image: string | undefined) {
@@ -81,14 +88,16 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     async (request, reply) => {
       const device = await deviceFor(ctx, request, ['field']);
       const release = await approvedRelease(ctx, request);
-      const zip = await writePackageZip(await signedFiles(ctx, device, release));
-      request.auditInfo.packageSha256 = sha256Hex(zip);
+      const pkg = await signedPackage(ctx, device, release);
+      request.auditInfo.packageSha256 = pkg.zipSha256;
       request.auditInfo.result = 'signed package';
       return reply
         .type('application/zip')
         .header('content-disposition', `attachment; filename="${device.id}-${release.name.replace(/[^\w.-]/g, '_')}.zip"`)
         .header('x-package-sha256', request.auditInfo.packageSha256)
-        .send(Buffer.from(zip));
+        .header('content-length', pkg.zipSize)
+        // the pieces as they are (the firmware is the release's shared buffer): no 200 KB copy per answer
+        .send(Readable.from(pkg.zipChunks, { objectMode: false }));
     },
   );
 
@@ -108,7 +117,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         const device = await deviceFor(ctx, request, ['field']);
         const release = await approvedRelease(ctx, request);
         const image = pickImage(release, request.query.image);
-        const files = await signedFiles(ctx, device, release);
+        const { files } = await signedPackage(ctx, device, release);
         const bytes = files.get(part === 'init-packet' ? image.datFile : image.binFile)!;
         request.auditInfo.packageSha256 = sha256Hex(bytes);
         request.auditInfo.result = part === 'init-packet' ? 'signed init packet' : 'served firmware';

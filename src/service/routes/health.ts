@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../context';
-import { auditRecords } from '../audit';
+import { AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, auditPage } from '../audit';
 import { authenticate } from '../auth';
 import { errorSchema, unavailable } from '../errors';
 
@@ -22,19 +22,37 @@ export function healthRoutes(app: FastifyInstance, ctx: ServiceContext): void {
     },
   );
 
-  app.get<{ Querystring: { device?: string; release?: string } }>(
+  app.get<{ Querystring: { device?: string; release?: string; limit?: number; after?: number } }>(
     '/v1/audit',
     {
       schema: {
-        summary: 'Audit records (admin)',
+        summary: 'Audit records (admin), oldest first, a page at a time: pass `next` as `after` for the next page',
         tags: ['audit'],
-        querystring: { type: 'object', properties: { device: { type: 'string' }, release: { type: 'string' } } },
-        response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, 401: errorSchema, 403: errorSchema },
+        querystring: {
+          type: 'object',
+          properties: {
+            device: { type: 'string' },
+            release: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: AUDIT_PAGE_MAX, default: AUDIT_PAGE_DEFAULT },
+            after: { type: 'integer', minimum: 0, default: 0, description: 'Records after this sequence number' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['records', 'next'],
+            properties: { records: { type: 'array', items: { type: 'object', additionalProperties: true } }, next: { type: ['integer', 'null'] } },
+          },
+          400: errorSchema,
+          401: errorSchema,
+          403: errorSchema,
+          503: errorSchema,
+        },
       },
     },
     async (request) => {
       await authenticate(ctx.store, request, ['admin']);
-      return auditRecords(ctx.store, request.query);
+      return auditPage(ctx.store, request.query);
     },
   );
 }

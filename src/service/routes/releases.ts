@@ -71,7 +71,9 @@ export function releaseRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         const release = await store.release(request.params.id);
         if (!release) throw notFound(`no release ${request.params.id}`);
         if (action === 'approve' && release.state === 'revoked') throw conflict(`release ${release.id} was revoked and revocation is final`);
-        return store.setReleaseState(release.id, next);
+        const updated = await store.setReleaseState(release.id, next);
+        if (next === 'revoked') ctx.packages.dropRelease(release.id);
+        return updated;
       },
     );
   transition('approve', 'approved');
