@@ -6,11 +6,10 @@ import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError, UsageError } from '../core/errors';
 import { limitWarnings } from '../core/signingCheck';
 import { runBatch } from '../fleet/batch';
-import { DeviceResult, failure } from '../fleet/deviceOutput';
 import type { KeyReference } from '../plugins/keyProvider';
 import { checkBootloaderKeys, refuseMismatch } from './bootloaderKeyCheck';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
-import { providerContext } from './keyOptions';
+import { providerContext, signTimeoutMs } from './keyOptions';
 import { fleetSummary } from './pkgFleet';
 
 export const expectBootloaderKeyDirFlag = {
@@ -37,6 +36,8 @@ export interface PerDeviceBatchOptions {
   keyFile?: string;
   keyDir?: string;
   expectKeyDir?: string;
+  /** --sign-timeout */
+  signTimeout?: string;
   /** The device's package plan: its own inputs (paths with {device} expanded). */
   planFor: (device: string) => Promise<PackagePlan> | PackagePlan;
 }
@@ -45,7 +46,7 @@ export interface PerDeviceBatchOptions {
  * A batch where every device has its own inputs (`--bootloader 'build/{device}/bl.hex'`,
  * `pkg sign 'in/{device}.zip'`) or its own expected bootloader key: each device's plan is
  * made, its bootloader key checked, then signed and verified by the same batch code as
- * the shared-plan fleet. A device whose inputs fail gets one FAILED line; the rest go on.
+ * the shared-plan fleet, devices signing concurrently. A device whose inputs fail gets one FAILED line; the rest go on.
  */
 export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (text: string) => void): Promise<boolean> {
   const outDir = options.outDir;
@@ -61,23 +62,28 @@ export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (
   if (devices.length) keyFor(devices[0]);
   fs.mkdirSync(outDir, { recursive: true });
   const progress = progressBar(devices.length);
-  const results: DeviceResult[] = [];
-  for (const device of devices) {
-    try {
-      const plan = await options.planFor(device);
-      process.stderr.write(limitWarnings(plan).replace(/^Warning: /gm, `Warning: ${device}: `));
-      if (options.expectKeyDir !== undefined) {
-        const check = checkBootloaderKeys(plan.images, { expect: expectedKeyFile(options.expectKeyDir, device) });
-        for (const w of check.reports.flatMap((r) => r.warnings)) process.stderr.write(`Warning: ${device}: ${w}\n`);
-        refuseMismatch(check);
-      }
-      const [result] = await runBatch({ plan, devices: [device], keyFor, options: { outDir, nameTemplate, mode: 'zip' }, ctx: providerContext(), workers: 0 });
-      results.push(result);
-    } catch (e) {
-      results.push(failure(device, e));
+  let done = 0;
+  // Each device's plan is made in list order (its warnings too); signing runs alongside,
+  // as many devices at once as the provider and the cores allow (NRFUTIL_JOBS=1: one by one).
+  const planFor = async (device: string) => {
+    const plan = await options.planFor(device);
+    process.stderr.write(limitWarnings(plan).replace(/^Warning: /gm, `Warning: ${device}: `));
+    if (options.expectKeyDir !== undefined) {
+      const check = checkBootloaderKeys(plan.images, { expect: expectedKeyFile(options.expectKeyDir, device) });
+      for (const w of check.reports.flatMap((r) => r.warnings)) process.stderr.write(`Warning: ${device}: ${w}\n`);
+      refuseMismatch(check);
     }
-    progress(results.length);
-  }
+    return plan;
+  };
+  const results = await runBatch({
+    planFor,
+    devices,
+    keyFor,
+    options: { outDir, nameTemplate, mode: 'zip' },
+    ctx: providerContext(),
+    signTimeoutMs: signTimeoutMs(options.signTimeout),
+    onResult: () => progress(++done),
+  });
   if (options.json) print(JSON.stringify({ outDir, devices: results }, null, 2) + '\n');
   else print(fleetSummary(results, outDir, 'packages'));
   return results.every((r) => r.status === 'ok');

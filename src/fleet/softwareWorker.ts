@@ -1,31 +1,46 @@
-import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { NrfutilError } from '../core/errors';
+import { FatalError } from '../core/errors';
 import type { PackagePlan } from '../core/dfuPackage';
-import { openPemFile } from '../plugins/pemFile';
-import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
+import type { KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';
+import { capabilitiesOf, factoryFor, factoryFromModule, openKeyProvider, registerKeyProvider } from '../plugins/registry';
+import { withSigningDeadline } from '../plugins/signingDeadline';
+import { buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
+import type { SigningWorkerData, WorkerJob, WorkerMessage } from './workerProtocol';
 
-/** What the batch hands a worker: software (PEM) keys only, never an HSM session. */
-export interface SoftwareWorkerInput {
-  plan: PackagePlan;
-  devices: { device: string; keyPath: string }[];
-  options: BatchOutputOptions;
-  env: NodeJS.ProcessEnv;
-}
-
-async function run(input: SoftwareWorkerInput): Promise<void> {
-  const ctx = { env: input.env, config: {}, warn: () => undefined };
-  const report = (result: DeviceResult) => parentPort!.postMessage(result);
-  const writer = new DeviceFileWriter(input.options.outDir, report);
-  for (const { device, keyPath } of input.devices) {
-    try {
-      if (!fs.existsSync(keyPath)) throw new NrfutilError(`No key for device ${device}: ${keyPath} does not exist`);
-      await writer.add(await buildDeviceFile(device, input.plan, await openPemFile(keyPath, ctx), input.options));
-    } catch (e) {
-      report(failure(device, e));
-    }
+/**
+ * A signing worker thread (started by batch.ts through workerEntry.ts): it re-creates each
+ * device's key from its reference with a worker-safe provider (PEM files; a plugin that
+ * declares workerSafe), signs, checks and writes, one job after another in arrival order.
+ */
+async function main(data: SigningWorkerData): Promise<void> {
+  for (const source of data.plugins) {
+    const factory = factoryFromModule(await import(source));
+    if (factory) registerKeyProvider(factory, source);
   }
-  await writer.finish();
+  const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+  const ctx: ProviderContext = { env: data.env, config: data.config, warn: (warning) => post({ warning }) };
+  const writer = new DeviceFileWriter(data.options.outDir, (result: DeviceResult) => post({ result }));
+  let queue = Promise.resolve();
+  parentPort!.on('message', (job: WorkerJob) => {
+    queue = queue.then(async () => {
+      if ('end' in job) {
+        await writer.finish();
+        parentPort!.close();
+        return;
+      }
+      await signOne(job.device, job.ref, job.plan ?? data.plan!, data, ctx, writer).catch((e) => post({ result: failure(job.device, e), fatal: e instanceof FatalError }));
+    });
+  });
 }
 
-if (parentPort) void run(workerData as SoftwareWorkerInput);
+async function signOne(device: string, ref: KeyReference, plan: PackagePlan, data: SigningWorkerData, ctx: ProviderContext, writer: DeviceFileWriter): Promise<void> {
+  const key = await openKeyProvider(ref, ctx);
+  try {
+    const signing = key.sign ? withSigningDeadline(key as SigningKeyProvider, { timeoutMs: data.signTimeoutMs, what: capabilitiesOf(factoryFor(ref), data.config).label }) : key;
+    await writer.add(await buildDeviceFile(device, plan, signing, data.options));
+  } finally {
+    await key.close?.();
+  }
+}
+
+if (parentPort) void main(workerData as SigningWorkerData);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
-import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
+import { keyFlags, keyReference, openSigningKey, signTimeoutFlag } from '../../cli/keyOptions';
 import { signFleetPackages } from '../../cli/pkgSignFleet';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
@@ -32,6 +32,7 @@ export default class PkgSign extends NrfCommand {
   };
   static override flags = {
     ...keyFlags,
+    ...signTimeoutFlag,
     ...deviceBatchFlags,
     json: Flags.boolean({ description: 'Print the result as JSON: the batch report with --devices, else the key and the bootloader keys found' }),
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
@@ -52,7 +53,7 @@ export default class PkgSign extends NrfCommand {
     const ref = keyReference(flags);
     if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
-    const key = await openSigningKey(ref);
+    const key = await openSigningKey(ref, flags['sign-timeout']);
     let check: ReturnType<typeof checkBootloaderKeys>;
     try {
       const signingKey = await key.publicKey();
@@ -118,7 +119,7 @@ export default class PkgSign extends NrfCommand {
         return (await readPackageForSigning(readInput(file), file)).plan;
       };
       const ok = await runPerDeviceBatch(
-        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], planFor },
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], planFor },
         (t) => this.print(t),
       );
       if (!ok) process.exitCode = 1;
