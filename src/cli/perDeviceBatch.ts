@@ -1,13 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Flags } from '@oclif/core';
-import type { PackagePlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
-import { NrfutilError, UsageError } from '../core/errors';
-import { limitWarnings } from '../core/signingCheck';
+import { UsageError } from '../core/errors';
 import { runBatch } from '../fleet/batch';
+import type { DevicePlanRecipe } from '../fleet/devicePlan';
 import type { KeyReference } from '../plugins/keyProvider';
-import { checkBootloaderKeys, refuseMismatch } from './bootloaderKeyCheck';
 import { perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
 import { providerContext, signTimeoutMs } from './keyOptions';
 import { fleetSummary } from './pkgFleet';
@@ -20,14 +17,6 @@ export const expectBootloaderKeyDirFlag = {
 
 export const hasDeviceTemplate = (...paths: (string | undefined)[]) => paths.some((p) => p?.includes('{device}'));
 
-/** The public key file a device's bootloader must trust. */
-function expectedKeyFile(dir: string, device: string): string {
-  const candidates = [path.join(dir, `${device}.pem`), path.join(dir, `public_key_${device}.pem`)];
-  const found = candidates.find((f) => fs.existsSync(f));
-  if (!found) throw new NrfutilError(`no expected bootloader key for device ${device}: neither ${candidates.join(' nor ')} exists`);
-  return found;
-}
-
 export interface PerDeviceBatchOptions {
   devicesFile: string;
   outDir?: string;
@@ -38,8 +27,8 @@ export interface PerDeviceBatchOptions {
   expectKeyDir?: string;
   /** --sign-timeout */
   signTimeout?: string;
-  /** The device's package plan: its own inputs (paths with {device} expanded). */
-  planFor: (device: string) => Promise<PackagePlan> | PackagePlan;
+  /** How a device's plan is made from its own inputs (paths with {device} in them). */
+  recipe: Omit<DevicePlanRecipe, 'expectKeyDir'>;
 }
 
 /**
@@ -63,20 +52,11 @@ export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (
   fs.mkdirSync(outDir, { recursive: true });
   const progress = progressBar(devices.length);
   let done = 0;
-  // Each device's plan is made in list order (its warnings too); signing runs alongside,
-  // as many devices at once as the provider and the cores allow (NRFUTIL_JOBS=1: one by one).
-  const planFor = async (device: string) => {
-    const plan = await options.planFor(device);
-    process.stderr.write(limitWarnings(plan).replace(/^Warning: /gm, `Warning: ${device}: `));
-    if (options.expectKeyDir !== undefined) {
-      const check = checkBootloaderKeys(plan.images, { expect: expectedKeyFile(options.expectKeyDir, device) });
-      for (const w of check.reports.flatMap((r) => r.warnings)) process.stderr.write(`Warning: ${device}: ${w}\n`);
-      refuseMismatch(check);
-    }
-    return plan;
-  };
+  // Each device is planned, checked, signed and written by the thread that signs it, as
+  // many at once as the provider and the cores allow (NRFUTIL_JOBS=1: one by one); the
+  // warnings and the report come out in list order all the same.
   const results = await runBatch({
-    planFor,
+    recipe: { ...options.recipe, expectKeyDir: options.expectKeyDir },
     devices,
     keyFor,
     options: { outDir, nameTemplate, mode: 'zip' },

@@ -8,6 +8,7 @@ import { DEFAULT_SIGN_TIMEOUT_SECONDS, withSigningDeadline } from '../plugins/si
 import { BatchOutputOptions, buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
 import { onInterrupt, watchDirectory } from '../node/temporaryFiles';
 import { WorkerPool } from './workerPool';
+import { DevicePlanRecipe, planDevice } from './devicePlan';
 
 export interface BatchInput {
   /** The plan every device shares (pkg generate --devices). */
@@ -17,6 +18,13 @@ export interface BatchInput {
    * a time (its warnings print in that order), while earlier devices are being signed.
    */
   planFor?: (device: string) => Promise<PackagePlan> | PackagePlan;
+  /**
+   * Or a recipe for each device's own plan, as plain data: the thread that signs a device
+   * plans it too, so reading and hashing each device's firmware runs concurrently as well.
+   */
+  recipe?: DevicePlanRecipe;
+  /** Where the recipe's per-device warnings go, in list order; default stderr. */
+  onWarnings?: (text: string) => void;
   devices: string[];
   keyFor: (device: string) => KeyReference;
   options: BatchOutputOptions;
@@ -60,7 +68,7 @@ interface Target {
  * HSM PIN) stops the batch: signatures in flight are cancelled and it is thrown.
  */
 export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
-  if (!input.plan && !input.planFor) throw new Error('runBatch needs plan or planFor');
+  if (!input.plan && !input.planFor && !input.recipe) throw new Error('runBatch needs plan, planFor or recipe');
   ensureDirectory(input.options.outDir, '--out-dir');
   watchDirectory(input.options.outDir);
   const byDevice = new Map<string, DeviceResult>();
@@ -87,26 +95,43 @@ export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
   const timeoutMs = input.signTimeoutMs ?? DEFAULT_SIGN_TIMEOUT_SECONDS * 1000;
   const workerSafe = targets.filter((t) => t.capabilities.workerSafe);
   const threadLimit = Math.min(jobs ?? os.availableParallelism(), ...workerSafe.map((t) => t.capabilities.maxConcurrentSignatures));
-  const threads = Math.min(threadLimit, Math.ceil(workerSafe.length / (input.devicesPerWorker ?? 32)));
+  // a thread costs its start-up: worth it for 32 shared-plan devices, or 8 that each read their own firmware
+  const threads = Math.min(threadLimit, Math.ceil(workerSafe.length / (input.devicesPerWorker ?? (input.recipe ? 8 : 32))));
+  const notes = new OrderedNotes(
+    targets.map((t) => t.device),
+    input.onWarnings ?? ((text) => process.stderr.write(text)),
+  );
   const pool =
     threads > 1
-      ? new WorkerPool(threads, { plan: input.planFor ? undefined : input.plan, options: input.options, env: input.ctx.env, config: plainData(input.ctx.config), plugins: keyProviderSources(), signTimeoutMs: timeoutMs }, collect, input.ctx.warn)
+      ? new WorkerPool(
+          threads,
+          { plan: input.planFor ? undefined : input.plan, recipe: input.recipe, options: input.options, env: input.ctx.env, config: plainData(input.ctx.config), plugins: keyProviderSources(), signTimeoutMs: timeoutMs },
+          collect,
+          input.ctx.warn,
+          (device, text) => notes.add(device, text),
+        )
       : undefined;
   const here = new InThreadSigner(input, collect, signal, () => stop.abort(), timeoutMs, jobs);
   try {
     for (const target of targets) {
       if (signal.aborted) break;
-      let plan = input.plan!;
-      if (input.planFor) {
-        try {
-          plan = await input.planFor(target.device);
-        } catch (e) {
-          if (e instanceof FatalError) throw e;
-          collect(failure(target.device, e));
-          continue;
-        }
+      if (pool && target.capabilities.workerSafe && !input.planFor) {
+        await pool.submit({ device: target.device, ref: target.ref });
+        continue;
       }
-      if (pool && target.capabilities.workerSafe) await pool.submit({ device: target.device, ref: target.ref, ...(input.planFor ? { plan } : {}) });
+      let plan = input.plan!;
+      let warnings = '';
+      try {
+        if (input.planFor) plan = await input.planFor(target.device);
+        if (input.recipe) plan = await planDevice(input.recipe, target.device, (text) => (warnings += text));
+      } catch (e) {
+        if (e instanceof FatalError) throw e;
+        collect(failure(target.device, e));
+        continue;
+      } finally {
+        notes.add(target.device, warnings);
+      }
+      if (pool && target.capabilities.workerSafe) await pool.submit({ device: target.device, ref: target.ref, plan });
       else await here.submit(target, plan);
     }
     await Promise.all([pool?.finish(), here.finish()]);
@@ -120,6 +145,28 @@ export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
   }
   if (signal.aborted) throw new NrfutilError('the batch was cancelled');
   return input.devices.map((d) => byDevice.get(d)!).filter(Boolean);
+}
+
+/**
+ * Per-device warnings in list order: a device's text is held until every device before it
+ * has had its say, so threads finishing out of order print what one thread would.
+ */
+class OrderedNotes {
+  private readonly texts = new Map<string, string>();
+  private next = 0;
+
+  constructor(
+    private readonly order: string[],
+    private readonly print: (text: string) => void,
+  ) {}
+
+  add(device: string, text: string): void {
+    this.texts.set(device, text);
+    while (this.next < this.order.length && this.texts.has(this.order[this.next])) {
+      const t = this.texts.get(this.order[this.next++])!;
+      if (t) this.print(t);
+    }
+  }
 }
 
 /** The config as plain data for a worker thread (a .js config may hold functions). */

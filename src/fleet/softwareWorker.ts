@@ -6,6 +6,7 @@ import { capabilitiesOf, factoryFor, factoryFromModule, openKeyProvider, registe
 import { withSigningDeadline } from '../plugins/signingDeadline';
 import { buildDeviceFile, DeviceFileWriter, DeviceResult, failure } from './deviceOutput';
 import type { SigningWorkerData, WorkerJob, WorkerMessage } from './workerProtocol';
+import { planDevice } from './devicePlan';
 
 /**
  * A signing worker thread (started by batch.ts through workerEntry.ts): it re-creates each
@@ -28,12 +29,22 @@ async function main(data: SigningWorkerData): Promise<void> {
         parentPort!.close();
         return;
       }
-      await signOne(job.device, job.ref, job.plan ?? data.plan!, data, ctx, writer).catch((e) => post({ result: failure(job.device, e), fatal: e instanceof FatalError }));
+      await signOne(job, data, ctx, writer, post).catch((e) => post({ result: failure(job.device, e), fatal: e instanceof FatalError }));
     });
   });
 }
 
-async function signOne(device: string, ref: KeyReference, plan: PackagePlan, data: SigningWorkerData, ctx: ProviderContext, writer: DeviceFileWriter): Promise<void> {
+async function signOne(job: { device: string; ref: KeyReference; plan?: PackagePlan }, data: SigningWorkerData, ctx: ProviderContext, writer: DeviceFileWriter, post: (m: WorkerMessage) => void): Promise<void> {
+  const { device, ref } = job;
+  let plan = job.plan ?? data.plan!;
+  if (data.recipe && !job.plan) {
+    let notes = '';
+    try {
+      plan = await planDevice(data.recipe, device, (text) => (notes += text));
+    } finally {
+      post({ device, notes });
+    }
+  }
   const key = await openKeyProvider(ref, ctx);
   try {
     const signing = key.sign ? withSigningDeadline(key as SigningKeyProvider, { timeoutMs: data.signTimeoutMs, what: capabilitiesOf(factoryFor(ref), data.config).label }) : key;

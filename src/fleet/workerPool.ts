@@ -5,8 +5,12 @@ import type { DeviceResult } from './deviceOutput';
 import { startWorker } from './workerEntry';
 import type { SigningWorkerData, WorkerJob, WorkerMessage } from './workerProtocol';
 
-/** Jobs queued per thread: enough that none waits for the next, few enough to hold little memory. */
-const QUEUE_PER_WORKER = 4;
+/**
+ * Jobs queued per thread: enough that none waits for the next; a job that carries its own
+ * plan (its firmware) holds memory, so fewer of those.
+ */
+const QUEUE_PER_WORKER = 64;
+const QUEUE_PER_WORKER_WITH_PLAN = 4;
 
 interface Thread {
   worker: Worker;
@@ -25,13 +29,20 @@ export class WorkerPool {
   private wake: () => void = () => undefined;
   private failed: unknown;
 
-  constructor(count: number, data: SigningWorkerData, onResult: (r: DeviceResult) => void, warn: (message: string) => void) {
+  constructor(
+    count: number,
+    data: SigningWorkerData,
+    onResult: (r: DeviceResult) => void,
+    warn: (message: string) => void,
+    onNotes: (device: string, text: string) => void,
+  ) {
     for (let i = 0; i < count; i++) {
       const worker = startWorker('softwareWorker', { workerData: data });
       const thread: Thread = { worker, queued: 0, exited: Promise.resolve() };
       thread.exited = new Promise<void>((resolve) => {
         worker.on('message', (message: WorkerMessage) => {
           if ('warning' in message) return warn(message.warning);
+          if ('notes' in message) return onNotes(message.device, message.notes);
           thread.queued--;
           if (message.fatal) this.fail(new FatalError(message.result.error ?? 'fatal error'));
           else onResult(message.result);
@@ -54,11 +65,11 @@ export class WorkerPool {
     this.wake();
   }
 
-  async submit(job: WorkerJob & { device: string }): Promise<void> {
+  async submit(job: Extract<WorkerJob, { device: string }>): Promise<void> {
     for (;;) {
       if (this.failed) throw this.failed;
       const thread = this.threads.reduce((a, b) => (b.queued < a.queued ? b : a));
-      if (thread.queued < QUEUE_PER_WORKER) {
+      if (thread.queued < (job.plan ? QUEUE_PER_WORKER_WITH_PLAN : QUEUE_PER_WORKER)) {
         thread.queued++;
         thread.worker.postMessage(job);
         return;

@@ -19,7 +19,7 @@ import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
 import { signingRequestFlag } from '../../cli/twoPhaseOptions';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, quietWithoutKey, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { generateWithSigningRequest } from '../../cli/pkgGenerateRequest';
-import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
+import { expectBootloaderKeyDirFlag, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 
@@ -128,10 +128,9 @@ export default class PkgGenerate extends NrfCommand {
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
     if (hasDeviceTemplate(flags.application, flags.bootloader, flags.softdevice) || flags['expect-bootloader-key-dir'] !== undefined) {
       if (flags['dat-only']) throw new UsageError('--dat-only shares one .bin: it cannot be combined with {device} in firmware paths or --expect-bootloader-key-dir');
-      const planFor = (device: string) =>
-        planPackage({ ...options, ...readPackageImages({ application: forDevice(flags.application, device), bootloader: forDevice(flags.bootloader, device), softdevice: forDevice(flags.softdevice, device) }) });
+      const recipe = { firmware: { options, application: flags.application, bootloader: flags.bootloader, softdevice: flags.softdevice } };
       const ok = await runPerDeviceBatch(
-        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], planFor },
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], recipe },
         (t) => this.print(t),
       );
       if (!ok) process.exitCode = 1;

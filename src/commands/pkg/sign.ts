@@ -12,7 +12,8 @@ import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic } from '../../node/atomicFile';
 import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
-import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
+import { expectBootloaderKeyDirFlag, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
+import { readPackageInput } from '../../fleet/devicePlan';
 import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
@@ -114,12 +115,8 @@ export default class PkgSign extends NrfCommand {
     if (flags['signing-request'] !== undefined || flags.signatures !== undefined) throw new UsageError('--signing-request and --signatures sign one package; leave out --devices');
     if (flags.device !== undefined) throw new UsageError('With --devices, leave out --device: each device in the list gets its own key');
     if (hasDeviceTemplate(inZip) || flags['expect-bootloader-key-dir'] !== undefined) {
-      const planFor = async (device: string) => {
-        const file = forDevice(inZip, device)!;
-        return (await readPackageForSigning(readInput(file), file)).plan;
-      };
       const ok = await runPerDeviceBatch(
-        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], planFor },
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], recipe: { package: inZip } },
         (t) => this.print(t),
       );
       if (!ok) process.exitCode = 1;
@@ -135,11 +132,4 @@ export default class PkgSign extends NrfCommand {
 }
 
 /** The input package's bytes; a missing file is a usage error, as in pkg verify. */
-export function readInput(file: string): Uint8Array {
-  if (!fs.existsSync(file)) throw new UsageError(`Invalid value for 'IN_ZIP': File '${file}' does not exist.`);
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    throw new NrfutilError(`Cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
-  }
-}
+export const readInput = readPackageInput;
