@@ -40,6 +40,9 @@ export function currentConfig(): NrfutilConfig {
   return loaded.config;
 }
 
+/** Configs whose pkcs11 section is the older top-level one (its messages say "pkcs11.…"). */
+const legacySections = new WeakSet<NrfutilConfig>();
+
 function check(config: unknown, file: string): NrfutilConfig {
   const fail = (why: string) => {
     throw new NrfutilError(`Config ${file}: ${why}`);
@@ -60,6 +63,7 @@ function check(config: unknown, file: string): NrfutilConfig {
   if (c.plugins !== undefined && (!Array.isArray(c.plugins) || c.plugins.some((p) => typeof p !== 'string'))) fail('plugins must be a list of package names');
   const out = c as NrfutilConfig;
   // The older top-level spellings are the built-in providers' sections.
+  if (out.pkcs11 !== undefined && out.providers?.pkcs11 === undefined) legacySections.add(out);
   const providers: Record<string, ProviderSettings> = { ...out.providers };
   if (out.keyDir !== undefined) providers['device-dir'] = { dir: out.keyDir, ...providers['device-dir'] };
   if (out.pkcs11 !== undefined) providers.pkcs11 = { ...out.pkcs11, ...providers.pkcs11 };
@@ -82,7 +86,7 @@ function checkProviders(config: NrfutilConfig, file: string): void {
   for (const [name, settings] of Object.entries(config.providers ?? {})) {
     const factory = factoryNamed(name);
     // the older spelling reads "pkcs11.module", the section "providers.pkcs11.module"
-    const where = name === 'pkcs11' && config.pkcs11 !== undefined && config.providers?.pkcs11 === undefined ? 'pkcs11' : `providers.${name}`;
+    const where = name === 'pkcs11' && legacySections.has(config) ? 'pkcs11' : `providers.${name}`;
     if (!factory) fail(`providers.${name}: no key provider is called "${name}" (known: ${names.join(', ')})`);
     const problem = factory!.checkSettings?.(settings, where);
     if (problem) fail(problem);
