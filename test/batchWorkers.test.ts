@@ -68,6 +68,7 @@ describe('the batch worker-thread path runs from the sources under jest', () => 
     const threaded = await run({ workers: 2, devicesPerWorker: 1 });
     expect(started).toHaveBeenCalledTimes(2);
     expect(threaded.results).toEqual(serial.results);
+    expect((await run({ workers: 0 })).results).toEqual(serial.results); // 0, "this thread", counts as 1
     expect(contents(threaded.outDir)).toEqual(contents(serial.outDir));
     expect(serial.results.map((r) => r.device)).toEqual(devices);
     expect(serial.results.at(-1)).toEqual({ device: 'dev-11', status: 'failed', error: `No key for device dev-11: ${deviceKeyPath(keyDir, 'dev-11')} does not exist` });

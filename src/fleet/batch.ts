@@ -35,7 +35,7 @@ export interface BatchInput {
    * Most threads or signatures at once: worker threads for worker-safe providers, devices
    * in flight in this thread for the others (each also capped by its provider's
    * maxConcurrentSignatures). 1 runs one device after another. Default: NRFUTIL_JOBS, else
-   * one per core for threads and the provider's limit in this thread.
+   * one per core for threads and the provider's limit in this thread. 0 counts as 1.
    */
   workers?: number;
   /** Devices per worker thread below which another thread is not worth its start-up. */
@@ -50,6 +50,11 @@ export interface BatchInput {
 function jobsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const n = Number(env.NRFUTIL_JOBS);
   return env.NRFUTIL_JOBS !== undefined && Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
+/** `workers` as given (0, the old "sign in this thread", means 1), else NRFUTIL_JOBS. */
+function jobLimit(input: BatchInput): number | undefined {
+  return input.workers !== undefined ? Math.max(1, Math.floor(input.workers)) : jobsFromEnv(input.ctx.env);
 }
 
 interface Target {
@@ -91,7 +96,7 @@ export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
       collect(failure(device, e));
     }
   }
-  const jobs = input.workers ?? jobsFromEnv(input.ctx.env);
+  const jobs = jobLimit(input);
   const timeoutMs = input.signTimeoutMs ?? DEFAULT_SIGN_TIMEOUT_SECONDS * 1000;
   const workerSafe = targets.filter((t) => t.capabilities.workerSafe);
   const threadLimit = Math.min(jobs ?? os.availableParallelism(), ...workerSafe.map((t) => t.capabilities.maxConcurrentSignatures));
