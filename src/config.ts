@@ -79,7 +79,9 @@ function checkProviders(config: NrfutilConfig, file: string): void {
   const fail = (why: string) => {
     throw new NrfutilError(`Config ${file}: ${why}`);
   };
-  const names = listKeyProviders().map((f) => f.name);
+  // plugins first, then the built-ins in the order the messages always named them
+  const builtIn = ['pem-file', 'device-dir', 'pkcs11'];
+  const names = [...listKeyProviders().map((f) => f.name).filter((n) => !builtIn.includes(n)), ...builtIn];
   const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
   if (config.provider !== undefined && !factoryNamed(config.provider)) fail(`provider must be ${list}`);
   const base = path.dirname(file);

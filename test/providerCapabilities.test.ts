@@ -62,14 +62,14 @@ describe('providers sections in the config file', () => {
 
   test('a section for a provider nobody registered, or with a wrong setting, is one line naming the file', () => {
     const unknown = runCli(display, { cwd: project({ providers: { vault: { url: 'x' } } }) });
-    expect(unknown.stderr).toMatch(/^Error: Config .*\.nrfutilrc\.json: providers\.vault: no key provider is called "vault" \(known: device-dir, pkcs11, pem-file\)\n$/);
+    expect(unknown.stderr).toMatch(/^Error: Config .*\.nrfutilrc\.json: providers\.vault: no key provider is called "vault" \(known: pem-file, device-dir, pkcs11\)\n$/);
     expect(unknown.status).toBe(1);
     const wrong = runCli(display, { cwd: project({ providers: { pkcs11: { modul: 'x' } } }) });
     expect(wrong.stderr).toMatch(/^Error: Config .*: unknown setting "providers\.pkcs11\.modul" \(known: module, token, object\)\n$/);
     const old = runCli(display, { cwd: project({ pkcs11: { token: 3 } }) });
     expect(old.stderr).toMatch(/^Error: Config .*: pkcs11\.token must be a string\n$/);
     const provider = runCli(display, { cwd: project({ provider: 'vault' }) });
-    expect(provider.stderr).toMatch(/^Error: Config .*: provider must be device-dir, pkcs11 or pem-file\n$/);
+    expect(provider.stderr).toMatch(/^Error: Config .*: provider must be pem-file, device-dir or pkcs11\n$/);
     const timeout = runCli(display, { cwd: project({ signTimeout: 'soon' }) });
     expect(timeout.stderr).toMatch(/^Error: Config .*: signTimeout must be a number of seconds above 0\n$/);
   });
