@@ -30,9 +30,9 @@ fs.writeFileSync(path.join(dir, 'devices.txt'), ids.join('\n') + '\n');
 const common = ['pkg', 'generate', '--hw-version', '52', '--sd-req', '0x0101', '--application', app, '--application-version', '1'];
 
 /** Runs the CLI under /usr/bin/time -v: wall seconds and peak RSS (MB) of the whole process. */
-function measure(args) {
+function measure(args, env = process.env) {
   const start = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const res = spawnSync('/usr/bin/time', ['-v', process.execPath, BIN, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env });
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
   if (res.status !== 0) throw new Error(`bench run failed (${res.status}): ${res.stderr.split('\n')[0]}`);
   const rss = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)[1]) / 1024;
@@ -65,6 +65,23 @@ console.log(`batch of ${DEVICES} devices (median of 3): ${batch.toFixed(3)} s wa
 console.log(`batch/single wall ratio: ${(batch / single).toFixed(2)} (a shell loop of singles would take ~${(single * DEVICES).toFixed(0)} s, ${((single * DEVICES) / batch).toFixed(0)}x longer)`);
 console.log(`targets: batch <= 1.5 s wall: ${batch <= 1.5 ? 'met' : 'NOT met'}; peak RSS <= 200 MB: ${rss <= 200 ? 'met' : 'NOT met'}`);
 
+// Each device its own firmware file ({device} in --application): one device after another
+// (NRFUTIL_JOBS=1) against the default, where the threads plan and sign devices at once.
+const PER_DEVICE = Math.min(DEVICES, 200);
+fs.writeFileSync(path.join(dir, 'per-device.txt'), ids.slice(0, PER_DEVICE).join('\n') + '\n');
+for (const id of ids.slice(0, PER_DEVICE)) {
+  fs.mkdirSync(path.join(dir, 'build', id), { recursive: true });
+  fs.copyFileSync(app, path.join(dir, 'build', id, 'app.bin'));
+}
+const perDevice = (jobs, i) =>
+  measure(
+    [...common.map((a) => (a === app ? path.join('build', '{device}', 'app.bin') : a)), '--devices', 'per-device.txt', '--key-dir', 'keys', '--out-dir', `per-device-${jobs ?? 'default'}-${i}`],
+    { ...process.env, ...(jobs ? { NRFUTIL_JOBS: String(jobs) } : {}) },
+  ).wall;
+const serialPerDevice = median([1, 2, 3].map((i) => perDevice(1, i)));
+const concurrentPerDevice = median([1, 2, 3].map((i) => perDevice(undefined, i)));
+console.log(`per-device inputs, ${PER_DEVICE} devices (median of 3): one at a time (NRFUTIL_JOBS=1) ${serialPerDevice.toFixed(3)} s, concurrent ${concurrentPerDevice.toFixed(3)} s wall (${(serialPerDevice / concurrentPerDevice).toFixed(2)}x)`);
+
 // 1,000 signatures through SoftHSM2, in one process and one logged-in session.
 const hsmModule = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so'].find((p) => fs.existsSync(p));
 if (!hsmModule || spawnSync('softhsm2-util', ['--version']).status !== 0) {
@@ -84,7 +101,7 @@ if (!hsmModule || spawnSync('softhsm2-util', ['--version']).status !== 0) {
       const start = process.hrtime.bigint();
       for (let i = 0; i < 1000; i++) await key.sign(Buffer.from('message ' + i));
       console.log(Number(process.hrtime.bigint() - start) / 1e9);
-      await key.close();
+      await key.close?.();
     })();`;
   const seconds = Number(execFileSync(process.execPath, ['-e', script], { env, encoding: 'utf8' }).trim());
   console.log(`softhsm2: 1000 ECDSA signatures through the pkcs11 provider: ${seconds.toFixed(2)} s, ${(1000 / seconds).toFixed(0)} signatures/s`);

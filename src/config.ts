@@ -3,8 +3,8 @@ import { configSearchDirs, unsafeConfigReason } from './configSearch';
 import path from 'node:path';
 import { configMayExist } from './configCandidates';
 import { NrfutilError } from './core/errors';
-import type { KeyProviderFactory } from './plugins/keyProvider';
-import { registerKeyProvider } from './plugins/registry';
+import type { ProviderSettings } from './plugins/keyProvider';
+import { factoryFromModule, factoryNamed, listKeyProviders, registerKeyProvider } from './plugins/registry';
 
 /**
  * The `nrfutil` config (package.json key, .nrfutilrc[.json|.yaml|.yml|.js|.cjs|.mjs],
@@ -12,10 +12,18 @@ import { registerKeyProvider } from './plugins/registry';
  * Flags always win over it.
  */
 export interface NrfutilConfig {
-  /** Which provider a bare `--device ID` uses: a key directory or a PKCS#11 token. */
-  provider?: 'pem-file' | 'device-dir' | 'pkcs11';
-  /** Key directory for `--device ID` (device-dir). */
+  /** Which provider a bare `--device ID` uses: a key directory, a PKCS#11 token, a plugin's. */
+  provider?: string;
+  /**
+   * Each provider's own settings, by provider name, handed to that provider:
+   * `{ "pkcs11": { "module": …, "token": …, "object": … }, "device-dir": { "dir": … }, "<plugin>": {…} }`.
+   */
+  providers?: Record<string, ProviderSettings>;
+  /** Seconds one signature may take before its device fails (--sign-timeout wins). */
+  signTimeout?: number;
+  /** Older spelling of providers["device-dir"].dir. */
   keyDir?: string;
+  /** Older spelling of providers.pkcs11. */
   pkcs11?: {
     module?: string;
     token?: string;
@@ -32,39 +40,63 @@ export function currentConfig(): NrfutilConfig {
   return loaded.config;
 }
 
+/** Configs whose pkcs11 section is the older top-level one (its messages say "pkcs11.…"). */
+const legacySections = new WeakSet<NrfutilConfig>();
+
 function check(config: unknown, file: string): NrfutilConfig {
   const fail = (why: string) => {
     throw new NrfutilError(`Config ${file}: ${why}`);
   };
   if (typeof config !== 'object' || config === null || Array.isArray(config)) fail('must be an object');
   const c = config as Record<string, unknown>;
-  const known = ['provider', 'keyDir', 'pkcs11', 'plugins'];
+  const known = ['provider', 'providers', 'signTimeout', 'keyDir', 'pkcs11', 'plugins'];
   for (const k of Object.keys(c)) if (!known.includes(k)) fail(`unknown setting "${k}" (known: ${known.join(', ')})`);
-  if (c.provider !== undefined && !['pem-file', 'device-dir', 'pkcs11'].includes(c.provider as string)) fail('provider must be pem-file, device-dir or pkcs11');
+  if (c.provider !== undefined && typeof c.provider !== 'string') fail('provider must be a provider name');
   if (c.keyDir !== undefined && typeof c.keyDir !== 'string') fail('keyDir must be a path');
-  if (c.pkcs11 !== undefined) {
-    if (typeof c.pkcs11 !== 'object' || c.pkcs11 === null) fail('pkcs11 must be an object');
-    for (const [k, v] of Object.entries(c.pkcs11 as object)) {
-      if (!['module', 'token', 'object'].includes(k)) fail(`unknown setting "pkcs11.${k}" (known: module, token, object)`);
-      if (typeof v !== 'string') fail(`pkcs11.${k} must be a string`);
-    }
+  if (c.signTimeout !== undefined && !(typeof c.signTimeout === 'number' && c.signTimeout > 0)) fail('signTimeout must be a number of seconds above 0');
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (c.pkcs11 !== undefined && !isObject(c.pkcs11)) fail('pkcs11 must be an object');
+  if (c.providers !== undefined) {
+    if (!isObject(c.providers)) fail('providers must be an object: { "<provider name>": { settings } }');
+    for (const [name, section] of Object.entries(c.providers as object)) if (!isObject(section)) fail(`providers.${name} must be an object`);
   }
   if (c.plugins !== undefined && (!Array.isArray(c.plugins) || c.plugins.some((p) => typeof p !== 'string'))) fail('plugins must be a list of package names');
   const out = c as NrfutilConfig;
-  // Relative paths in a config file are relative to that file, not to the working directory.
-  const base = path.dirname(file);
-  if (out.keyDir) out.keyDir = path.resolve(base, out.keyDir);
-  if (out.pkcs11?.module && !path.isAbsolute(out.pkcs11.module)) out.pkcs11.module = path.resolve(base, out.pkcs11.module);
+  // The older top-level spellings are the built-in providers' sections.
+  if (out.pkcs11 !== undefined && out.providers?.pkcs11 === undefined) legacySections.add(out);
+  const providers: Record<string, ProviderSettings> = { ...out.providers };
+  if (out.keyDir !== undefined) providers['device-dir'] = { dir: out.keyDir, ...providers['device-dir'] };
+  if (out.pkcs11 !== undefined) providers.pkcs11 = { ...out.pkcs11, ...providers.pkcs11 };
+  out.providers = providers;
   return out;
 }
 
-function factoryFrom(mod: unknown): KeyProviderFactory | undefined {
-  const m = mod as { default?: unknown; provider?: unknown };
-  for (const candidate of [m?.provider, m?.default, (m?.default as { provider?: unknown })?.provider, m]) {
-    const f = candidate as KeyProviderFactory;
-    if (f && typeof f.name === 'string' && typeof f.accepts === 'function' && typeof f.open === 'function') return f;
+/**
+ * Once the plugins are registered: every provider named exists, each section is what its
+ * provider expects, and its path settings are relative to the config file.
+ */
+function checkProviders(config: NrfutilConfig, file: string): void {
+  const fail = (why: string) => {
+    throw new NrfutilError(`Config ${file}: ${why}`);
+  };
+  // plugins first, then the built-ins in the order the messages always named them
+  const builtIn = ['pem-file', 'device-dir', 'pkcs11'];
+  const names = [...listKeyProviders().map((f) => f.name).filter((n) => !builtIn.includes(n)), ...builtIn];
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names.join('');
+  if (config.provider !== undefined && !factoryNamed(config.provider)) fail(`provider must be ${list}`);
+  const base = path.dirname(file);
+  for (const [name, settings] of Object.entries(config.providers ?? {})) {
+    const factory = factoryNamed(name);
+    // the older spelling reads "pkcs11.module", the section "providers.pkcs11.module"
+    const where = name === 'pkcs11' && legacySections.has(config) ? 'pkcs11' : `providers.${name}`;
+    if (!factory) fail(`providers.${name}: no key provider is called "${name}" (known: ${names.join(', ')})`);
+    const problem = factory!.checkSettings?.(settings, where);
+    if (problem) fail(problem);
+    // Relative paths in a config file are relative to that file, not to the working directory.
+    for (const key of factory!.pathSettings ?? [])
+      if (typeof settings[key] === 'string' && !path.isAbsolute(settings[key] as string)) settings[key] = path.resolve(base, settings[key] as string);
   }
-  return undefined;
+  if (config.keyDir !== undefined) config.keyDir = config.providers!['device-dir'].dir as string;
 }
 
 /** cosmiconfig's loaders, each refusing a file that another user could have put there or changed. */
@@ -104,15 +136,18 @@ export async function loadConfig(cwd = process.cwd()): Promise<NrfutilConfig> {
   const config = check(result.config, result.filepath);
   for (const name of config.plugins ?? []) {
     let mod: unknown;
+    let source: string;
     try {
-      mod = await import(require.resolve(name, { paths: [path.dirname(result.filepath), cwd] }));
+      source = require.resolve(name, { paths: [path.dirname(result.filepath), cwd] });
+      mod = await import(source);
     } catch (e) {
       throw new NrfutilError(`Config ${result.filepath}: cannot load key provider plugin '${name}' (${(e as Error).message.split('\n')[0]})`);
     }
-    const factory = factoryFrom(mod);
+    const factory = factoryFromModule(mod);
     if (!factory) throw new NrfutilError(`Config ${result.filepath}: plugin '${name}' exports no key provider (needs name, accepts() and open())`);
-    registerKeyProvider(factory);
+    registerKeyProvider(factory, source!);
   }
+  checkProviders(config, result.filepath);
   loaded = { config, filepath: result.filepath };
   return config;
 }

@@ -8,11 +8,13 @@ import './node/nodeCrypto';
 
 export * from './core/index';
 export { nodeCrypto } from './node/nodeCrypto';
-export type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext, SigningKeyProvider } from './plugins/keyProvider';
+export type { KeyProvider, KeyProviderFactory, KeyReference, ProviderCapabilities, ProviderContext, ProviderSettings, SignOptions, SigningKeyProvider } from './plugins/keyProvider';
 export { SoftwareKey, openPemFile, pemFileProvider, writePrivateKeyPem } from './plugins/pemFile';
 export { deviceDirProvider, deviceKeyPath } from './plugins/deviceDir';
 export { pkcs11Provider } from './plugins/pkcs11/index';
-export { registerKeyProvider, listKeyProviders, openKeyProvider, generateKey } from './plugins/registry';
+export { registerKeyProvider, listKeyProviders, openKeyProvider, generateKey, capabilitiesOf, hasKey } from './plugins/registry';
+export { withSigningDeadline, SigningTimeoutError } from './plugins/signingDeadline';
+export type { DevicePlanRecipe } from './fleet/devicePlan';
 export { runBatch } from './fleet/batch';
 export type { BatchInput } from './fleet/batch';
 export type { DeviceResult, BatchMode, BatchOutputOptions } from './fleet/deviceOutput';

@@ -30,7 +30,7 @@ describe('the config search stays inside the project or home', () => {
     const home = path.join(top, 'a');
     fs.writeFileSync(path.join(home, '.nrfutilrc.json'), JSON.stringify({ bogus: 1 }));
     const res = runCli(['version'], { cwd: path.join(home, 'b'), env: { HOME: home } });
-    expect(res.stderr).toBe(`Error: Config ${path.join(home, '.nrfutilrc.json')}: unknown setting "bogus" (known: provider, keyDir, pkcs11, plugins)\n`);
+    expect(res.stderr).toBe(`Error: Config ${path.join(home, '.nrfutilrc.json')}: unknown setting "bogus" (known: provider, providers, signTimeout, keyDir, pkcs11, plugins)\n`);
     expect(fs.existsSync(above)).toBe(false);
   });
 

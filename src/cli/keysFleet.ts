@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDirectory, writeFileAtomic } from '../node/atomicFile';
 import { FatalError, UsageError } from '../core/errors';
 import { KeyFormat, renderKey } from '../core/keyDisplay';
-import { deviceKeyPath } from '../plugins/deviceDir';
 import type { KeyProvider } from '../plugins/keyProvider';
-import { generateKey, openKeyProvider } from '../plugins/registry';
+import { generateKey, hasKey, openKeyProvider } from '../plugins/registry';
 import { DeviceResult, failure } from '../fleet/deviceOutput';
 import { fleetJson, fleetSummary } from './pkgFleet';
 import { perDeviceKey, readDeviceList } from './deviceBatchOptions';
@@ -18,10 +16,12 @@ export async function generateFleetKeys(devicesFile: string, keyDir: string | un
   const { devices, duplicates } = readDeviceList(devicesFile);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${devicesFile}\n`);
   ensureDirectory(keyDir, '--key-dir');
-  const existing = new Set(devices.filter((d) => fs.existsSync(deviceKeyPath(keyDir, d))));
+  const ctx = providerContext();
+  const existing = new Set<string>();
+  for (const device of devices) if (await hasKey({ keyDir, device }, ctx)) existing.add(device);
   const created: string[] = [];
   for (const device of devices.filter((d) => !existing.has(d))) {
-    const key = await generateKey({ keyDir, device }, providerContext());
+    const key = await generateKey({ keyDir, device }, ctx);
     await key.close?.();
     created.push(device);
     // Key generation and writing are synchronous: let a pending Ctrl-C or SIGTERM be handled.

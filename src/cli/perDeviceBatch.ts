@@ -1,16 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import * as Flags from '@oclif/core/flags';
-import type { PackagePlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
-import { NrfutilError, UsageError } from '../core/errors';
-import { limitWarnings } from '../core/signingCheck';
+import { UsageError } from '../core/errors';
 import { runBatch } from '../fleet/batch';
-import { DeviceResult, failure } from '../fleet/deviceOutput';
+import type { DevicePlanRecipe } from '../fleet/devicePlan';
 import type { KeyReference } from '../plugins/keyProvider';
-import { checkBootloaderKeys, refuseMismatch } from './bootloaderKeyCheck';
 import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
-import { providerContext } from './keyOptions';
+import { providerContext, signTimeoutMs } from './keyOptions';
 import { fleetSummary } from './pkgFleet';
 
 export const expectBootloaderKeyDirFlag = {
@@ -21,14 +17,6 @@ export const expectBootloaderKeyDirFlag = {
 
 export const hasDeviceTemplate = (...paths: (string | undefined)[]) => paths.some((p) => p?.includes('{device}'));
 
-/** The public key file a device's bootloader must trust. */
-function expectedKeyFile(dir: string, device: string): string {
-  const candidates = [path.join(dir, `${device}.pem`), path.join(dir, `public_key_${device}.pem`)];
-  const found = candidates.find((f) => fs.existsSync(f));
-  if (!found) throw new NrfutilError(`no expected bootloader key for device ${device}: neither ${candidates.join(' nor ')} exists`);
-  return found;
-}
-
 export interface PerDeviceBatchOptions {
   devicesFile: string;
   outDir?: string;
@@ -37,15 +25,17 @@ export interface PerDeviceBatchOptions {
   keyFile?: string;
   keyDir?: string;
   expectKeyDir?: string;
-  /** The device's package plan: its own inputs (paths with {device} expanded). */
-  planFor: (device: string) => Promise<PackagePlan> | PackagePlan;
+  /** --sign-timeout */
+  signTimeout?: string;
+  /** How a device's plan is made from its own inputs (paths with {device} in them). */
+  recipe: Omit<DevicePlanRecipe, 'expectKeyDir'>;
 }
 
 /**
  * A batch where every device has its own inputs (`--bootloader 'build/{device}/bl.hex'`,
  * `pkg sign 'in/{device}.zip'`) or its own expected bootloader key: each device's plan is
  * made, its bootloader key checked, then signed and verified by the same batch code as
- * the shared-plan fleet. A device whose inputs fail gets one FAILED line; the rest go on.
+ * the shared-plan fleet, devices signing concurrently. A device whose inputs fail gets one FAILED line; the rest go on.
  */
 export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (text: string) => void): Promise<boolean> {
   const outDir = options.outDir;
@@ -62,23 +52,19 @@ export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (
   checkBatchKeys({ 'key-file': options.keyFile, 'key-dir': options.keyDir });
   fs.mkdirSync(outDir, { recursive: true });
   const progress = progressBar(devices.length);
-  const results: DeviceResult[] = [];
-  for (const device of devices) {
-    try {
-      const plan = await options.planFor(device);
-      process.stderr.write(limitWarnings(plan).replace(/^Warning: /gm, `Warning: ${device}: `));
-      if (options.expectKeyDir !== undefined) {
-        const check = checkBootloaderKeys(plan.images, { expect: expectedKeyFile(options.expectKeyDir, device) });
-        for (const w of check.reports.flatMap((r) => r.warnings)) process.stderr.write(`Warning: ${device}: ${w}\n`);
-        refuseMismatch(check);
-      }
-      const [result] = await runBatch({ plan, devices: [device], keyFor, options: { outDir, nameTemplate, mode: 'zip' }, ctx: providerContext(), workers: 0 });
-      results.push(result);
-    } catch (e) {
-      results.push(failure(device, e));
-    }
-    progress(results.length);
-  }
+  let done = 0;
+  // Each device is planned, checked, signed and written by the thread that signs it, as
+  // many at once as the provider and the cores allow (NRFUTIL_JOBS=1: one by one); the
+  // warnings and the report come out in list order all the same.
+  const results = await runBatch({
+    recipe: { ...options.recipe, expectKeyDir: options.expectKeyDir },
+    devices,
+    keyFor,
+    options: { outDir, nameTemplate, mode: 'zip' },
+    ctx: providerContext(),
+    signTimeoutMs: signTimeoutMs(options.signTimeout),
+    onResult: () => progress(++done),
+  });
   if (options.json) print(JSON.stringify({ outDir, devices: results }, null, 2) + '\n');
   else print(fleetSummary(results, outDir, 'packages'));
   return results.every((r) => r.status === 'ok');

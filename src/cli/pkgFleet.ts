@@ -7,7 +7,7 @@ import { limitWarnings } from '../core/signingCheck';
 import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
 import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
-import { providerContext } from './keyOptions';
+import { providerContext, signTimeoutMs } from './keyOptions';
 import { limitsFromFlags } from './limitOptions';
 
 export interface PkgFleetFlags {
@@ -19,6 +19,7 @@ export interface PkgFleetFlags {
   'key-file'?: string;
   'key-dir'?: string;
   'max-sd-req'?: string;
+  'sign-timeout'?: string;
 }
 
 export function fleetSummary(results: DeviceResult[], outDir: string, what: string): string {
@@ -65,6 +66,7 @@ export async function runFleetPlan(flags: PkgFleetFlags, makePlan: () => Package
   if (!nameTemplate.includes('{device}') || /[\\/]/.test(nameTemplate))
     throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' must contain {device} and no path separator`);
   const keyFor = perDeviceKey(flags);
+  const timeoutMs = signTimeoutMs(flags['sign-timeout']);
   const { devices, duplicates } = readDeviceList(flags.devices);
   for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${flags.devices}; it gets one package\n`);
 
@@ -84,7 +86,7 @@ export async function runFleetPlan(flags: PkgFleetFlags, makePlan: () => Package
   }
   const progress = progressBar(devices.length);
   let done = 0;
-  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode }, ctx: providerContext(), onResult: () => progress(++done) });
+  const results = await runBatch({ plan, devices, keyFor, options: { outDir, nameTemplate, mode }, ctx: providerContext(), signTimeoutMs: timeoutMs, onResult: () => progress(++done) });
   if (flags.json) print(fleetJson(results, outDir));
   else print(fleetSummary(results, outDir, mode === 'zip' ? 'packages' : 'init packets'));
   return results.every((r) => r.status === 'ok');

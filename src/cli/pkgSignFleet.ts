@@ -8,6 +8,7 @@ export interface SignFleetFlags {
   json?: boolean;
   'key-file'?: string;
   'key-dir'?: string;
+  'sign-timeout'?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createECDH, createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { NrfutilError, UsageError } from '../core/errors';
 import { publicKeyFromJwk, scalarFromJwk } from '../core/keyEncoding';
 import { signP256Deterministic } from '../node/deterministicEcdsa';
@@ -196,7 +197,11 @@ export async function writePrivateKeyPem(path: string, key: SoftwareKey): Promis
 
 export const pemFileProvider: KeyProviderFactory = {
   name: 'pem-file',
+  // the file is read again in a worker thread (a passphrase from the environment only)
+  capabilities: { workerSafe: true, maxConcurrentSignatures: os.availableParallelism(), label: 'PEM file' },
   accepts: (ref: KeyReference) => ref.keyFile !== undefined && !isPkcs11Uri(ref.keyFile),
+  hasKey: (ref) => fs.existsSync(ref.keyFile!),
+  keyFile: (ref) => ref.keyFile!,
   open: (ref, ctx) => openPemFile(ref.keyFile!, ctx),
   async generate(ref) {
     const key = SoftwareKey.generate(ref.keyFile!);

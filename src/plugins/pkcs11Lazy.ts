@@ -1,4 +1,6 @@
 import { NrfutilError } from '../core/errors';
+import { settingProblems } from './deviceDir';
+import { expandDeviceTemplate } from '../core/deviceId';
 import type { KeyProviderFactory } from './keyProvider';
 import { isPkcs11Uri } from './pkcs11/uri';
 
@@ -18,9 +20,22 @@ async function load(): Promise<KeyProviderFactory> {
   }
 }
 
-export const pkcs11Provider: KeyProviderFactory = {
+/** Everything about the PKCS#11 provider that needs no native add-on (shared with ./pkcs11). */
+export const pkcs11Traits: Omit<KeyProviderFactory, 'open'> = {
   name: 'pkcs11',
+  // one logged-in session per token, shared by the command's keys and used in turn
+  capabilities: { workerSafe: false, maxConcurrentSignatures: 1, label: 'PKCS#11 token' },
   accepts: (ref) => ref.keyFile !== undefined && isPkcs11Uri(ref.keyFile),
+  // in a URI a device id is a path attribute value: ':' and the like are percent-encoded
+  escapeDevice: (device) => encodeURIComponent(device),
+  deviceReference: (device, settings) =>
+    typeof settings.object === 'string' ? { keyFile: `pkcs11:object=${encodeURIComponent(expandDeviceTemplate(settings.object, device))}` } : undefined,
+  checkSettings: (settings, where) => settingProblems(settings, where, ['module', 'token', 'object']),
+  pathSettings: ['module'],
+};
+
+export const pkcs11Provider: KeyProviderFactory = {
+  ...pkcs11Traits,
   open: async (ref, ctx) => (await load()).open(ref, ctx),
   generate: async (ref, ctx) => (await load()).generate!(ref, ctx),
 };

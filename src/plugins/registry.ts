@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors';
 import { deviceDirProvider } from './deviceDir';
-import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderContext } from './keyProvider';
+import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderCapabilities, ProviderContext, ProviderSettings } from './keyProvider';
 import { pemFileProvider } from './pemFile';
 import { pkcs11Provider } from './pkcs11Lazy';
 
@@ -11,12 +11,39 @@ import { pkcs11Provider } from './pkcs11Lazy';
  */
 const factories: KeyProviderFactory[] = [deviceDirProvider, pkcs11Provider, pemFileProvider];
 
-export function registerKeyProvider(factory: KeyProviderFactory): void {
-  if (!factories.some((f) => f.name === factory.name)) factories.unshift(factory);
+export { deviceDirProvider };
+
+/** Where each third-party factory was loaded from: a worker thread loads it again from there. */
+const sources = new Map<string, string>();
+
+/** `source`: the module file it came from, so that worker threads can load it too. */
+export function registerKeyProvider(factory: KeyProviderFactory, source?: string): void {
+  if (factories.some((f) => f.name === factory.name)) return;
+  factories.unshift(factory);
+  if (source !== undefined) sources.set(factory.name, source);
+}
+
+/** The factory a plugin module exports: `provider`, a default export, or the module itself. */
+export function factoryFromModule(mod: unknown): KeyProviderFactory | undefined {
+  const m = mod as { default?: unknown; provider?: unknown };
+  for (const candidate of [m?.provider, m?.default, (m?.default as { provider?: unknown })?.provider, m]) {
+    const f = candidate as KeyProviderFactory;
+    if (f && typeof f.name === 'string' && typeof f.accepts === 'function' && typeof f.open === 'function') return f;
+  }
+  return undefined;
 }
 
 export function listKeyProviders(): readonly KeyProviderFactory[] {
   return factories;
+}
+
+/** Module files of the registered third-party providers (for worker threads). */
+export function keyProviderSources(): string[] {
+  return [...sources.values()];
+}
+
+export function factoryNamed(name: string): KeyProviderFactory | undefined {
+  return factories.find((f) => f.name === name);
 }
 
 export function factoryFor(ref: KeyReference): KeyProviderFactory {
@@ -25,12 +52,40 @@ export function factoryFor(ref: KeyReference): KeyProviderFactory {
   return factory;
 }
 
+/** A provider's section of the config file (`providers.<name>`); {} when there is none. */
+export function providerSettings(name: string, config: Record<string, unknown>): ProviderSettings {
+  const providers = config.providers as Record<string, ProviderSettings> | undefined;
+  return providers?.[name] ?? {};
+}
+
+/** A factory that declares nothing: not worker-safe, one signature at a time. */
+export function capabilitiesOf(factory: KeyProviderFactory, config: Record<string, unknown> = {}): ProviderCapabilities {
+  const declared = typeof factory.capabilities === 'function' ? factory.capabilities(providerSettings(factory.name, config)) : factory.capabilities;
+  return {
+    workerSafe: declared?.workerSafe ?? false,
+    maxConcurrentSignatures: Math.max(1, Math.floor(declared?.maxConcurrentSignatures ?? 1)),
+    label: declared?.label ?? `${factory.name} key provider`,
+  };
+}
+
+/** The context a factory is called with: the command's, plus its own config section. */
+export function contextFor(factory: KeyProviderFactory, ctx: ProviderContext): ProviderContext {
+  return { ...ctx, settings: providerSettings(factory.name, ctx.config) };
+}
+
 export function openKeyProvider(ref: KeyReference, ctx: ProviderContext): Promise<KeyProvider> {
-  return factoryFor(ref).open(ref, ctx);
+  const factory = factoryFor(ref);
+  return factory.open(ref, contextFor(factory, ctx));
+}
+
+/** Whether the reference's key exists; undefined when its provider cannot tell cheaply. */
+export async function hasKey(ref: KeyReference, ctx: ProviderContext): Promise<boolean | undefined> {
+  const factory = factoryFor(ref);
+  return factory.hasKey ? factory.hasKey(ref, contextFor(factory, ctx)) : undefined;
 }
 
 export function generateKey(ref: KeyReference, ctx: ProviderContext): Promise<KeyProvider> {
   const factory = factoryFor(ref);
   if (!factory.generate) throw new UsageError(`The ${factory.name} key provider cannot generate keys`);
-  return factory.generate(ref, ctx);
+  return factory.generate(ref, contextFor(factory, ctx));
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { checkDeviceId, expandDeviceTemplate } from '../core/deviceId';
 import type { KeyProvider, KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';
-import { openKeyProvider } from '../plugins/registry';
+import { factoryFor, openKeyProvider } from '../plugins/registry';
 
 /**
  * Where the service finds a device's key: a directory of per-device keys (`--key-dir`)
@@ -34,7 +34,8 @@ export class KeySource {
     if (this.options.keyDir !== undefined) return { keyDir: this.options.keyDir, device };
     const template = this.options.keyTemplate!;
     // in a pkcs11: URI the id is a path attribute value (':' must be escaped); in a file path it is a name
-    return { keyFile: expandDeviceTemplate(template, template.startsWith('pkcs11:') ? encodeURIComponent(device) : device) };
+    const escape = factoryFor({ keyFile: template }).escapeDevice ?? ((id: string) => id);
+    return { keyFile: expandDeviceTemplate(template, escape(device)) };
   }
 
   /** Runs `use` with the device's key and closes it afterwards (HSM sessions are not left open). */

@@ -1,14 +1,11 @@
 import * as Args from '@oclif/core/args';
 import * as Flags from '@oclif/core/flags';
-import fs from 'node:fs';
 import { NrfCommand } from '../../cli/baseCommand';
 import { keyReference, providerContext } from '../../cli/keyOptions';
 import { askYesNo } from '../../cli/prompt';
 import { UsageError } from '../../core/errors';
-import { isPkcs11Uri } from '../../plugins/pkcs11/uri';
 import { publicKeyHex } from '../../core/keyEncoding';
-import { deviceKeyPath } from '../../plugins/deviceDir';
-import { generateKey } from '../../plugins/registry';
+import { factoryFor, generateKey, hasKey } from '../../plugins/registry';
 
 export default class KeysGenerate extends NrfCommand {
   static override summary = 'Generate a private key (P-256) and store it in a file, a key directory or an HSM.';
@@ -38,8 +35,10 @@ export default class KeysGenerate extends NrfCommand {
     }
     const ref = keyReference({ 'key-file': args.key_file, 'key-dir': flags['key-dir'], device: flags.device });
     if (!ref) throw new UsageError("Missing argument 'KEY_FILE' (or --key-dir DIR --device ID).");
-    const target = ref.keyFile ?? (ref.device !== undefined ? deviceKeyPath(ref.keyDir!, ref.device) : undefined);
-    if (target && !isPkcs11Uri(target) && fs.existsSync(target)) {
+    // keys kept in files: asked before one is replaced, and named by their path
+    const factory = factoryFor(ref);
+    const target = factory.keyFile && (ref.keyFile !== undefined || ref.device !== undefined) ? factory.keyFile(ref) : undefined;
+    if (target !== undefined && (await hasKey(ref, providerContext()))) {
       const overwrite = await askYesNo(`File found at ${target}. Do you want to overwrite the file?`);
       if (overwrite === undefined) {
         // end of input: click's Abort, as nrfutil
@@ -54,7 +53,7 @@ export default class KeysGenerate extends NrfCommand {
     }
     const provider = await generateKey(ref, providerContext());
     try {
-      if (target !== undefined && isPkcs11Uri(target)) {
+      if (target === undefined) {
         this.print(`Generated key pair in ${provider.label}\nPublic (verification) key pk:\n${publicKeyHex(await provider.publicKey())}\n`);
       } else {
         this.print(`Generated private key and stored it in: ${target}\n`);

@@ -4,7 +4,7 @@ import type * as Interfaces from '@oclif/core/interfaces';
 import { DEBUG_KEY_BANNER, UNSIGNED_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { intFlag } from '../../cli/intFlag';
-import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
+import { keyFlags, keyReference, openSigningKey, signTimeoutFlag } from '../../cli/keyOptions';
 import { BOOT_VALIDATION_CHOICES, readPackageImages, validatePkgOptions } from '../../cli/pkgGenerateOptions';
 import { validateZigbeeOptions } from '../../cli/zigbeeOptions';
 import { writeFileAtomic, writeFilesAtomic } from '../../node/atomicFile';
@@ -19,7 +19,7 @@ import { limitFlags, limitsFromFlags } from '../../cli/limitOptions';
 import { signingRequestFlag } from '../../cli/twoPhaseOptions';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, quietWithoutKey, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { generateWithSigningRequest } from '../../cli/pkgGenerateRequest';
-import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
+import { expectBootloaderKeyDirFlag, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import type { SigningKeyProvider } from '../../plugins/keyProvider';
 
 
@@ -47,6 +47,7 @@ export default class PkgGenerate extends NrfCommand {
     'sd-boot-validation': Flags.string({ description: 'Boot validation of the SoftDevice', options: [...BOOT_VALIDATION_CHOICES] }),
     'app-boot-validation': Flags.string({ description: 'Boot validation of the application', options: [...BOOT_VALIDATION_CHOICES] }),
     ...keyFlags,
+    ...signTimeoutFlag,
     ...limitFlags,
     ...deviceBatchFlags,
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip, {device}.dat with --dat-only)' }),
@@ -80,7 +81,7 @@ export default class PkgGenerate extends NrfCommand {
 
     let key: SigningKeyProvider | undefined;
     if (ref) {
-      key = await openSigningKey(ref);
+      key = await openSigningKey(ref, flags['sign-timeout']);
       if (isNrf5DebugKey(await key.publicKey())) this.print(DEBUG_KEY_BANNER);
     } else {
       this.print(UNSIGNED_BANNER);
@@ -127,10 +128,9 @@ export default class PkgGenerate extends NrfCommand {
     if (validateZigbeeOptions(flags)) throw new UsageError('--zigbee True cannot be combined with --devices');
     if (hasDeviceTemplate(flags.application, flags.bootloader, flags.softdevice) || flags['expect-bootloader-key-dir'] !== undefined) {
       if (flags['dat-only']) throw new UsageError('--dat-only shares one .bin: it cannot be combined with {device} in firmware paths or --expect-bootloader-key-dir');
-      const planFor = (device: string) =>
-        planPackage({ ...options, ...readPackageImages({ application: forDevice(flags.application, device), bootloader: forDevice(flags.bootloader, device), softdevice: forDevice(flags.softdevice, device) }) });
+      const recipe = { firmware: { options, application: flags.application, bootloader: flags.bootloader, softdevice: flags.softdevice } };
       const ok = await runPerDeviceBatch(
-        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], planFor },
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], recipe },
         (t) => this.print(t),
       );
       if (!ok) process.exitCode = 1;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
-import { keyFlags, keyReference, openSigningKey } from '../../cli/keyOptions';
+import { keyFlags, keyReference, openSigningKey, signTimeoutFlag } from '../../cli/keyOptions';
 import { signFleetPackages } from '../../cli/pkgSignFleet';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
@@ -15,7 +15,8 @@ import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
 import { writeFileAtomic, writeFilesAtomic } from '../../node/atomicFile';
 import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
-import { expectBootloaderKeyDirFlag, forDevice, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
+import { expectBootloaderKeyDirFlag, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
+import { readPackageInput } from '../../fleet/devicePlan';
 import { insertSignatures, parseSignaturesJson, refuseZigbeeTwoPhase, unsignedFromImages } from '../../core/signingRequest';
 import { zigbeeOtaFileNameOf, zigbeeOtaFileOf } from '../../core/zigbeePackage';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
@@ -36,6 +37,7 @@ export default class PkgSign extends NrfCommand {
   };
   static override flags = {
     ...keyFlags,
+    ...signTimeoutFlag,
     ...deviceBatchFlags,
     json: Flags.boolean({ description: 'Print the result as JSON: the batch report with --devices, else the key and the bootloader keys found' }),
     'name-template': Flags.string({ description: 'With --devices: file name per device (default {device}.zip)' }),
@@ -56,7 +58,7 @@ export default class PkgSign extends NrfCommand {
     const ref = keyReference(flags);
     if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
     const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
-    const key = await openSigningKey(ref);
+    const key = await openSigningKey(ref, flags['sign-timeout']);
     let check: ReturnType<typeof checkBootloaderKeys>;
     let otaFile: string | undefined;
     try {
@@ -127,12 +129,8 @@ export default class PkgSign extends NrfCommand {
     if (flags['signing-request'] !== undefined || flags.signatures !== undefined) throw new UsageError('--signing-request and --signatures sign one package; leave out --devices');
     if (flags.device !== undefined) throw new UsageError('With --devices, leave out --device: each device in the list gets its own key');
     if (hasDeviceTemplate(inZip) || flags['expect-bootloader-key-dir'] !== undefined) {
-      const planFor = async (device: string) => {
-        const file = forDevice(inZip, device)!;
-        return (await readPackageForSigning(readInput(file), file)).plan;
-      };
       const ok = await runPerDeviceBatch(
-        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], planFor },
+        { devicesFile: flags.devices!, outDir: flags['out-dir'], nameTemplate: flags['name-template'], json: flags.json, keyFile: flags['key-file'], keyDir: flags['key-dir'], expectKeyDir: flags['expect-bootloader-key-dir'], signTimeout: flags['sign-timeout'], recipe: { package: inZip } },
         (t) => this.print(t),
       );
       if (!ok) process.exitCode = 1;
@@ -148,11 +146,4 @@ export default class PkgSign extends NrfCommand {
 }
 
 /** The input package's bytes; a missing file is a usage error, as in pkg verify. */
-export function readInput(file: string): Uint8Array {
-  if (!fs.existsSync(file)) throw new UsageError(`Invalid value for 'IN_ZIP': File '${file}' does not exist.`);
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    throw new NrfutilError(`Cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
-  }
-}
+export const readInput = readPackageInput;

@@ -47,7 +47,7 @@ export default class SettingsGenerate extends NrfCommand {
     const { args, flags } = await this.parse(SettingsGenerate);
     const ref = keyReference(flags);
     // click checks these paths (exists=True) before nrfutil's own checks run
-    const keyIsFile = ref?.keyFile !== undefined && factoryFor(ref).name === 'pem-file';
+    const keyIsFile = ref?.keyFile !== undefined && factoryFor(ref).keyFile !== undefined;
     for (const [option, file] of [['--softdevice', flags.softdevice], ['--key-file', keyIsFile ? flags['key-file'] : undefined]] as const)
       if (file !== undefined && !fs.existsSync(file)) throw new UsageError(`Invalid value for '${option}': File '${file}' does not exist.`);
     validateBeforeKey(flags, ref !== undefined, (text) => this.print(text));

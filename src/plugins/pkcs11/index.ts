@@ -4,15 +4,18 @@ import { NrfutilError, UsageError } from '../../core/errors';
 import type { KeyProviderFactory, KeyReference, ProviderContext } from '../keyProvider';
 import { ckrName, openTokenSession, TokenSession } from './session';
 import { describeObject, P256_EC_PARAMS, TokenKey } from './tokenKey';
-import { isPkcs11Uri, parsePkcs11Uri, Pkcs11Uri, redactPkcs11Uri } from './uri';
+import { parsePkcs11Uri, Pkcs11Uri, redactPkcs11Uri } from './uri';
+import { pkcs11Traits } from '../pkcs11Lazy';
 
 interface Pkcs11Config {
   module?: string;
   token?: string;
 }
 
+/** The config file's `providers.pkcs11` section (or the older top-level `pkcs11`). */
 function configOf(ctx: ProviderContext): Pkcs11Config {
-  const section = ctx.config.pkcs11;
+  const providers = ctx.config.providers as Record<string, unknown> | undefined;
+  const section = ctx.settings ?? providers?.pkcs11 ?? ctx.config.pkcs11;
   return section && typeof section === 'object' ? (section as Pkcs11Config) : {};
 }
 
@@ -85,8 +88,7 @@ function generateInToken(session: TokenSession, uri: Pkcs11Uri): void {
 }
 
 export const pkcs11Provider: KeyProviderFactory = {
-  name: 'pkcs11',
-  accepts: (ref) => ref.keyFile !== undefined && isPkcs11Uri(ref.keyFile),
+  ...pkcs11Traits,
   async open(ref, ctx) {
     const { uri, session, label } = await sessionFor(ref, ctx);
     return TokenKey.open(session, uri, label);
