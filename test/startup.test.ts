@@ -74,6 +74,35 @@ describe('start-up: the bundle and its code cache', () => {
     expect(runCli(['pkg', '--help']).stdout).toMatch(/pkg generate/);
   });
 
+  test('help and the common commands load no JavaScript file but the bin and the bundle, and no costly built-in they do not use', () => {
+    const dir = tempDirWith('key_a.pem');
+    fs.writeFileSync(path.join(dir, 'app.bin'), Buffer.alloc(4096, 1));
+    // a preload that records every file node compiles and every built-in it loads
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(probe, `const M = require('module'); const compiled = []; const c = M.prototype._compile;
+      M.prototype._compile = function (code, file) { compiled.push(file); return c.apply(this, arguments); };
+      process.on('exit', () => process.stderr.write('@@' + JSON.stringify({ compiled, builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)) })));`);
+    const bin = path.join(ROOT, 'bin', 'run.js');
+    const runs = [
+      ['--help'],
+      ['pkg', 'generate', '--help'],
+      ['version'],
+      ['keys', 'display', '--key', 'pk', '--format', 'code', 'key_a.pem'],
+      ['pkg', 'generate', '--hw-version', '52', '--sd-req', '0x0101', '--application-version', '1', '--application', 'app.bin', '--key-file', 'key_a.pem', 'app.zip'],
+    ];
+    for (const argv of runs) {
+      // as a user runs it: jest's NODE_ENV=test puts oclif in development mode (it loads typescript for help)
+      const env = { ...process.env };
+      delete env.NODE_ENV;
+      const res = spawnSync(process.execPath, ['-r', probe, bin, ...argv], { cwd: dir, encoding: 'utf8', env });
+      expect({ argv, status: res.status }).toEqual({ argv, status: 0 });
+      const { compiled, builtins } = JSON.parse(res.stderr.slice(res.stderr.lastIndexOf('@@') + 2)) as { compiled: string[]; builtins: string[] };
+      expect({ argv, compiled: compiled.filter((f) => f !== probe) }).toEqual({ argv, compiled: [bin, LOADER] });
+      // child_process (with net and dgram, ~2 ms) and readline: only on the paths that use them
+      expect({ argv, costly: builtins.filter((m) => ['child_process', 'readline'].includes(m)) }).toEqual({ argv, costly: [] });
+    }
+  });
+
   test('a config file .mjs still loads (import() from code restored out of the cache)', () => {
     const dir = tempDirWith('key_a.pem');
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'fw' }));

@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import * as Flags from '@oclif/core/flags';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { UsageError } from '../core/errors';
-import { runBatch } from '../fleet/batch';
 import type { DevicePlanRecipe } from '../fleet/devicePlan';
 import type { KeyReference } from '../plugins/keyProvider';
 import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
 import { providerContext, signTimeoutMs } from './keyOptions';
-import { fleetSummary } from './pkgFleet';
 
 export const expectBootloaderKeyDirFlag = {
   'expect-bootloader-key-dir': Flags.string({
@@ -56,6 +54,8 @@ export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (
   // Each device is planned, checked, signed and written by the thread that signs it, as
   // many at once as the provider and the cores allow (NRFUTIL_JOBS=1: one by one); the
   // warnings and the report come out in list order all the same.
+  // the batch machinery (worker threads) is loaded by a batch, not by every single run
+  const [{ runBatch }, { fleetSummary }] = await Promise.all([import('../fleet/batch'), import('./pkgFleet')]);
   const results = await runBatch({
     recipe: { ...options.recipe, expectKeyDir: options.expectKeyDir },
     devices,
