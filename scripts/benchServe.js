@@ -123,6 +123,7 @@ async function section(name, { devices, keys, cold }) {
         await Promise.all(ids.slice(i, i + 32).map((d) => fetch(url + packagePath(d), { headers: { authorization: `Bearer ${field}` } }).then((r) => r.arrayBuffer())));
     }
     const cpuBefore = cpuSeconds(server.pid);
+    const clientBefore = process.cpuUsage();
     let n = 0;
     const result = await autocannon({
       url,
@@ -132,6 +133,8 @@ async function section(name, { devices, keys, cold }) {
       requests: [{ setupRequest: (req) => ({ ...req, path: packagePath(ids[n++ % ids.length]) }) }],
     });
     const cpu = cpuSeconds(server.pid) - cpuBefore;
+    const clientUsage = process.cpuUsage(clientBefore);
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
     const rss = Number(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) * 1024;
     server.kill('SIGTERM');
     await new Promise((resolve) => server.on('exit', resolve));
@@ -141,6 +144,9 @@ async function section(name, { devices, keys, cold }) {
     console.log(`  latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; server RSS ${(rss / 1048576).toFixed(0)} MB`);
     // independent of what else the machine runs: the server's own CPU time per package
     console.log(`  server CPU ${((cpu * 1000) / ok).toFixed(2)} ms per package (${(ok / cpu).toFixed(0)} packages per CPU-second); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+    // autocannon is one JavaScript thread reading 200 KB answers: when it is near a whole
+    // core, the figures above are the load generator's limit, not the server's
+    console.log(`  client (autocannon) CPU ${clientCpu.toFixed(1)} s in ${SECONDS} s (${((100 * clientCpu) / SECONDS).toFixed(0)}% of a core)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
