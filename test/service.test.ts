@@ -313,6 +313,32 @@ describe.each(BACKENDS)('%s store', (backendName) => {
         expect(hidden).toMatchObject({ status: 1, stderr: expect.stringContaining('record 30 is out of place') });
       });
 
+      test('records cut off the end, found against a head kept outside the database (serve audit head, --expect-head)', async () => {
+        const head = fleet.serve(['audit', 'head']);
+        expect(head).toMatchObject({ status: 0, stderr: '', stdout: expect.stringMatching(/^\d+:[0-9a-f]{64}\n$/) });
+        const anchor = head.stdout.trim();
+        const last = Number(anchor.split(':')[0]);
+        const truncated = await backend.tamperedCopy('truncated', [`DELETE FROM audit WHERE seq >= ${last - 1}`]);
+        // the chain alone cannot tell: what is left is a valid, shorter chain
+        expect(cli(['serve', 'audit', 'verify', ...truncated])).toMatchObject({ status: 0, stdout: `Audit chain intact: ${last - 2} records\n` });
+        expect(cli(['serve', 'audit', 'verify', '--expect-head', anchor, ...truncated])).toMatchObject({
+          status: 1,
+          stdout: '',
+          stderr: `Error: audit chain broken: record ${last} (the expected head) is missing: the chain ends at record ${last - 2}, so records were removed from its end\n`,
+        });
+        const untouched = await backend.tamperedCopy('untouched', []);
+        expect(cli(['serve', 'audit', 'verify', '--expect-head', anchor, ...untouched])).toMatchObject({ status: 0, stdout: `Audit chain intact: ${last} records\n` });
+        // a chain rebuilt (every link valid) has another record where the kept head was
+        expect(cli(['serve', 'audit', 'verify', '--expect-head', `${last}:${'0'.repeat(64)}`, ...untouched])).toMatchObject({
+          status: 1,
+          stderr: `Error: audit chain broken: record ${last} is not the expected head: the chain was rewritten from that record or before\n`,
+        });
+        expect(cli(['serve', 'audit', 'verify', '--expect-head', '12:beef', ...truncated])).toMatchObject({
+          status: 2,
+          stderr: "Error: Invalid value for '--expect-head': '12:beef' is not SEQ:HASH as 'serve audit head' prints it\n",
+        });
+      });
+
       test('two records swapped', async () => {
         const res = await tampered('reordered', ['UPDATE audit SET seq = -1 WHERE seq = 50', 'UPDATE audit SET seq = 50 WHERE seq = 51', 'UPDATE audit SET seq = 51 WHERE seq = -1']);
         expect(res).toMatchObject({ status: 1, stderr: 'Error: audit chain broken: record 50 is out of place (removed or reordered: it does not follow record 49)\n' });

@@ -138,7 +138,25 @@ export interface ChainVerdict {
  * removed one leaves a gap in the sequence and a previous-hash that points nowhere; a
  * reordered one carries the previous-hash of a different neighbour.
  */
-export function verifyAuditChain(records: AuditRecord[]): ChainVerdict {
+/**
+ * The end of the chain as kept outside the database (`serve audit head`): a chain can
+ * only prove that nothing before its last record changed; records cut off its end, or a
+ * chain rebuilt from some record on, are found against a head written down earlier.
+ */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
+/** `SEQ:HASH`, as `serve audit head` prints it; undefined when the text is not one. */
+export function parseAuditAnchor(text: string): AuditAnchor | undefined {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  return m ? { seq: Number(m[1]), hash: m[2] } : undefined;
+}
+
+export const formatAuditAnchor = (record: Pick<AuditRecord, 'seq' | 'hash'>): string => `${record.seq}:${record.hash}`;
+
+export function verifyAuditChain(records: AuditRecord[], anchor?: AuditAnchor): ChainVerdict {
   let expectedPrev = GENESIS_HASH;
   let expectedSeq = 1;
   for (const r of records) {
@@ -150,6 +168,12 @@ export function verifyAuditChain(records: AuditRecord[]): ChainVerdict {
       return { ok: false, records: records.length, problem: `record ${r.seq} is out of place (removed or reordered: it does not follow record ${r.seq - 1})` };
     expectedPrev = hash;
     expectedSeq++;
+  }
+  if (anchor) {
+    const kept = records[anchor.seq - 1];
+    if (!kept)
+      return { ok: false, records: records.length, problem: `record ${anchor.seq} (the expected head) is missing: the chain ends at record ${records.length}, so records were removed from its end` };
+    if (kept.hash !== anchor.hash) return { ok: false, records: records.length, problem: `record ${anchor.seq} is not the expected head: the chain was rewritten from that record or before` };
   }
   return { ok: true, records: records.length };
 }
