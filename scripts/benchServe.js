@@ -10,6 +10,9 @@
 // BENCH_NODE_ARGS go to the server's node (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile it).
 // BENCH_DATABASE=postgres://… (an empty database; each section adds its devices, tokens and
 // release to it) measures the PostgreSQL back-end instead of SQLite in a temporary directory.
+// BENCH_CLIENT=wrk loads the server with wrk (C, apt-get install wrk) instead of autocannon:
+// autocannon is one JavaScript thread, and reading 200 KB answers takes it a whole core of
+// the two, so on this machine it, not the server, sets the figure (it prints its own CPU).
 // Run `npm run build` first. The HSM sections need SoftHSM2 (apt-get install softhsm2).
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -105,6 +108,34 @@ async function startServer(dir, keyArgs, env, extra) {
   return { server, url };
 }
 
+/**
+ * The same load from wrk: 2 threads, 32 connections, the devices' paths round robin (a Lua
+ * script), its latency percentiles; its CPU from /usr/bin/time. Answers as autocannon's.
+ */
+function runWrk(dir, url, token, paths) {
+  if (spawnSync('wrk', ['--version']).error) throw new Error('BENCH_CLIENT=wrk needs wrk: apt-get install wrk');
+  const script = path.join(dir, 'paths.lua');
+  fs.writeFileSync(script, `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+local statuses = {}
+response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
+done = function(summary, latency)
+  io.write(string.format("@@ %d %d %d %d %d\\n", summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout, latency:percentile(50), latency:percentile(99)))
+end
+`);
+  const res = spawnSync('/usr/bin/time', ['-f', '@@cpu %U %S', 'wrk', '-t', '2', '-c', '32', '-d', `${SECONDS}s`, '-H', `Authorization: Bearer ${token}`, '-s', script, url], { encoding: 'utf8' });
+  const m = /@@ (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(res.stdout);
+  const c = /@@cpu ([\d.]+) ([\d.]+)/.exec(res.stderr);
+  if (res.status !== 0 || !m || !c) throw new Error(`wrk failed: ${res.stderr || res.stdout}`);
+  const [requests, errors, timeouts, p50us, p99us] = m.slice(1).map(Number);
+  // wrk counts non-2xx answers as status errors
+  return { '2xx': requests - errors, non2xx: errors, errors: 0, timeouts, latency: { p50: Math.round(p50us / 1000), p99: Math.round(p99us / 1000) }, clientCpu: Number(c[1]) + Number(c[2]) };
+}
+
 async function section(name, { devices, keys, cold }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nrfutil-ts-bench-serve-'));
   try {
@@ -124,17 +155,20 @@ async function section(name, { devices, keys, cold }) {
     }
     const cpuBefore = cpuSeconds(server.pid);
     const clientBefore = process.cpuUsage();
+    const wrk = process.env.BENCH_CLIENT === 'wrk';
     let n = 0;
-    const result = await autocannon({
-      url,
-      connections: 32,
-      duration: SECONDS,
-      headers: { authorization: `Bearer ${field}` },
-      requests: [{ setupRequest: (req) => ({ ...req, path: packagePath(ids[n++ % ids.length]) }) }],
-    });
+    const result = wrk
+      ? runWrk(dir, url, field, ids.map(packagePath))
+      : await autocannon({
+          url,
+          connections: 32,
+          duration: SECONDS,
+          headers: { authorization: `Bearer ${field}` },
+          requests: [{ setupRequest: (req) => ({ ...req, path: packagePath(ids[n++ % ids.length]) }) }],
+        });
     const cpu = cpuSeconds(server.pid) - cpuBefore;
     const clientUsage = process.cpuUsage(clientBefore);
-    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
+    const clientCpu = wrk ? result.clientCpu : (clientUsage.user + clientUsage.system) / 1e6;
     const rss = Number(fs.readFileSync(`/proc/${server.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)[1]) * 1024;
     server.kill('SIGTERM');
     await new Promise((resolve) => server.on('exit', resolve));
@@ -146,7 +180,7 @@ async function section(name, { devices, keys, cold }) {
     console.log(`  server CPU ${((cpu * 1000) / ok).toFixed(2)} ms per package (${(ok / cpu).toFixed(0)} packages per CPU-second); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     // autocannon is one JavaScript thread reading 200 KB answers: when it is near a whole
     // core, the figures above are the load generator's limit, not the server's
-    console.log(`  client (autocannon) CPU ${clientCpu.toFixed(1)} s in ${SECONDS} s (${((100 * clientCpu) / SECONDS).toFixed(0)}% of a core)`);
+    console.log(`  client (${wrk ? 'wrk' : 'autocannon'}) CPU ${clientCpu.toFixed(1)} s in ${SECONDS} s (${((100 * clientCpu) / SECONDS).toFixed(0)}% of a core)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
