@@ -43,7 +43,7 @@ export interface StoredZipImage {
 }
 
 export function writeStoredZip(files: PackageFiles): Uint8Array {
-  const { chunks, size } = storedZipImage(files);
+  const { chunks, size } = storedZipChunks(files);
   return Buffer.concat(chunks, size);
 }
 
@@ -53,6 +53,12 @@ export function writeStoredZip(files: PackageFiles): Uint8Array {
  * first member (the firmware, in every zip of a batch) instead of rehashing 200 KB.
  */
 export function storedZipImage(files: PackageFiles): StoredZipImage {
+  const { chunks, size } = storedZipChunks(files);
+  return { chunks, size, sha256: sha256OfChunks(chunks) };
+}
+
+/** The chunks alone: a single package written to disk (pkg generate) has no use for its hash. */
+function storedZipChunks(files: PackageFiles): { chunks: Uint8Array[]; size: number } {
   const names = [...files.keys()].sort();
   if (!names.every(isPlainAsciiName)) throw new Error('writeStoredZip takes plain ASCII names only');
   const entries = names.map((name) => ({ name: Buffer.from(name, 'ascii'), data: files.get(name)!, crc: cachedCrc(files.get(name)!) }));
@@ -96,7 +102,7 @@ export function storedZipImage(files: PackageFiles): StoredZipImage {
   central.writeUInt32LE(c, c + 12);
   central.writeUInt32LE(centralStart, c + 16);
   chunks.push(central);
-  return { chunks, size: at + central.length, sha256: sha256OfChunks(chunks) };
+  return { chunks, size: at + central.length };
 }
 
 /** Hash state after a zip's first local header and data, per data buffer (and header bytes). */
