@@ -4,6 +4,15 @@
  */
 const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** Little-endian unsigned integers (zip records, DFU frames). */
+export function readU16(bytes: Uint8Array, at: number): number {
+  return bytes[at] | (bytes[at + 1] << 8);
+}
+
+export function readU32(bytes: Uint8Array, at: number): number {
+  return (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+}
+
 /** Lower-case hex, two digits a byte. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';

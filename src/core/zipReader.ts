@@ -1,4 +1,6 @@
 import type * as Fflate from 'fflate';
+import { readU16, readU32 } from './bytes';
+import { crc32 } from './crc32';
 
 // fflate builds its Huffman tables when it is loaded: a few milliseconds that a command
 // writing a stored zip (pkg generate, and its verify-before-write) never needs. Loaded on
@@ -6,7 +8,6 @@ import type * as Fflate from 'fflate';
 let fflate: typeof Fflate | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadFflate = (): typeof Fflate => (fflate ??= require('fflate') as typeof Fflate);
-import { crc32 } from './crc32';
 
 /**
  * Reads a zip's members with limits checked before anything is inflated or allocated.
@@ -47,8 +48,6 @@ interface CentralEntry {
   localOffset: number;
 }
 
-const u16 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
-const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 
 function decodeName(raw: Uint8Array, flags: number): string {
   // Names are UTF-8 when flagged, else CP437; package names are ASCII, where both agree.
@@ -60,7 +59,7 @@ function decodeName(raw: Uint8Array, flags: number): string {
 function findEndOfCentral(zip: Uint8Array): number {
   // The record is 22 bytes plus a comment of up to 65,535 bytes, at the very end.
   for (let at = zip.length - 22; at >= Math.max(0, zip.length - 22 - 0xffff); at--) {
-    if (u32(zip, at) === END_OF_CENTRAL && at + 22 + u16(zip, at + 20) === zip.length) return at;
+    if (readU32(zip, at) === END_OF_CENTRAL && at + 22 + readU16(zip, at + 20) === zip.length) return at;
   }
   throw new ZipFormatError('not a readable zip file (no end-of-central-directory record: not a zip, or cut short)');
 }
@@ -68,29 +67,29 @@ function findEndOfCentral(zip: Uint8Array): number {
 /** The members the central directory lists, and where that directory starts (the end of the data). */
 function readCentralDirectory(zip: Uint8Array, limits: ZipLimits): { entries: CentralEntry[]; directoryStart: number } {
   const eocd = findEndOfCentral(zip);
-  const count = u16(zip, eocd + 10);
-  const cdSize = u32(zip, eocd + 12);
-  const cdOffset = u32(zip, eocd + 16);
-  if (u16(zip, eocd + 4) !== 0 || u16(zip, eocd + 6) !== 0 || u16(zip, eocd + 8) !== count) throw new ZipFormatError('a multi-part zip is not supported');
+  const count = readU16(zip, eocd + 10);
+  const cdSize = readU32(zip, eocd + 12);
+  const cdOffset = readU32(zip, eocd + 16);
+  if (readU16(zip, eocd + 4) !== 0 || readU16(zip, eocd + 6) !== 0 || readU16(zip, eocd + 8) !== count) throw new ZipFormatError('a multi-part zip is not supported');
   if (count === 0xffff || cdOffset === 0xffffffff) throw new ZipFormatError('a zip64 archive is not supported (a DFU package is far smaller)');
   if (count > limits.members) throw new ZipFormatError(`${count} members, a DFU package has at most ${limits.members}`);
   if (cdOffset + cdSize > eocd) throw new ZipFormatError('not a readable zip file (its central directory lies outside the file)');
   const entries: CentralEntry[] = [];
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > eocd || u32(zip, at) !== CENTRAL_HEADER) throw new ZipFormatError('not a readable zip file (its central directory is corrupt)');
-    const nameLength = u16(zip, at + 28);
-    const next = at + 46 + nameLength + u16(zip, at + 30) + u16(zip, at + 32);
+    if (at + 46 > eocd || readU32(zip, at) !== CENTRAL_HEADER) throw new ZipFormatError('not a readable zip file (its central directory is corrupt)');
+    const nameLength = readU16(zip, at + 28);
+    const next = at + 46 + nameLength + readU16(zip, at + 30) + readU16(zip, at + 32);
     if (next > eocd) throw new ZipFormatError('not a readable zip file (its central directory is corrupt)');
-    const flags = u16(zip, at + 8);
+    const flags = readU16(zip, at + 8);
     entries.push({
       name: decodeName(zip.subarray(at + 46, at + 46 + nameLength), flags),
       flags,
-      method: u16(zip, at + 10),
-      crc: u32(zip, at + 16),
-      compressedSize: u32(zip, at + 20),
-      size: u32(zip, at + 24),
-      localOffset: u32(zip, at + 42),
+      method: readU16(zip, at + 10),
+      crc: readU32(zip, at + 16),
+      compressedSize: readU32(zip, at + 20),
+      size: readU32(zip, at + 24),
+      localOffset: readU32(zip, at + 42),
     });
     at = next;
   }
@@ -100,11 +99,11 @@ function readCentralDirectory(zip: Uint8Array, limits: ZipLimits): { entries: Ce
 /** Where a member's data starts, after checking its local header agrees with the directory. */
 function dataStart(zip: Uint8Array, entry: CentralEntry, directoryStart: number): number {
   const at = entry.localOffset;
-  if (at + 30 > directoryStart || u32(zip, at) !== LOCAL_HEADER) throw new ZipFormatError(`member ${entry.name} has no local header where the directory says`);
-  const nameLength = u16(zip, at + 26);
-  const localName = decodeName(zip.subarray(at + 30, at + 30 + nameLength), u16(zip, at + 6));
+  if (at + 30 > directoryStart || readU32(zip, at) !== LOCAL_HEADER) throw new ZipFormatError(`member ${entry.name} has no local header where the directory says`);
+  const nameLength = readU16(zip, at + 26);
+  const localName = decodeName(zip.subarray(at + 30, at + 30 + nameLength), readU16(zip, at + 6));
   if (localName !== entry.name) throw new ZipFormatError(`member ${entry.name} is named ${localName} in its local header`);
-  const start = at + 30 + nameLength + u16(zip, at + 28);
+  const start = at + 30 + nameLength + readU16(zip, at + 28);
   if (start + entry.compressedSize > directoryStart) throw new ZipFormatError(`member ${entry.name} runs past the end of the data`);
   return start;
 }
