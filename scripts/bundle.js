@@ -82,16 +82,51 @@ const entry = [
   '',
 ].join('\n');
 
-/** oclif reads its own version from ../package.json beside its files; in the bundle that path is gone. */
-const oclifOwnVersion = {
-  name: 'oclif-own-version',
+/**
+ * Edits to @oclif/core's own files as they go into the bundle, each a piece of text that
+ * must occur exactly once in that file (else the build stops: oclif changed, look again):
+ * - cache.js: oclif reads its own version from ../package.json beside its files; in the
+ *   bundle that path is gone, so the version is written in.
+ * - config/plugin.js: the sort of the commands by id without initialising ICU
+ *   (scripts/commandIdOrder.js).
+ * - util/os.js, parser/parse.js: Node built-ins that oclif requires when its modules load
+ *   but uses only on rare paths (child_process: the user's shell, for autocomplete;
+ *   readline: flags read from stdin); child_process also loads net, dgram and their
+ *   bindings, ~2 ms of every run. They load on first use, through a proxy (`__lazyBuiltin`,
+ *   in the banner). And oclif asks wsl-utils (which loads child_process at once) only for
+ *   its isWsl: is-wsl's answer.
+ */
+const oclifFile = (name) => path.join('@oclif', 'core', 'lib', ...name.split('/'));
+const lazyBuiltin = (text) => text.replace('require(', '__lazyBuiltin(');
+const OCLIF_PATCHES = [
+  {
+    file: 'cache.js',
+    needle: "JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(__dirname, '..', 'package.json'), 'utf8')).version",
+    replace: (file) => JSON.stringify(JSON.parse(fs.readFileSync(path.join(path.dirname(file), '..', 'package.json'), 'utf8')).version),
+  },
+  {
+    file: 'config/plugin.js',
+    needle: '.sort((a, b) => a.id.localeCompare(b.id))',
+    replace: () => '.sort((a, b) => compareCommandIds(a.id, b.id))',
+    prepend: `const { compareCommandIds } = require(${JSON.stringify(path.join(__dirname, 'commandIdOrder.js'))});\n`,
+  },
+  { file: 'util/os.js', needle: 'const node_child_process_1 = require("node:child_process");', replace: (_, needle) => lazyBuiltin(needle) },
+  { file: 'util/os.js', needle: "(await import('wsl-utils')).isWsl", replace: () => "(await import('is-wsl')).default" },
+  { file: 'parser/parse.js', needle: 'const node_readline_1 = require("node:readline");', replace: (_, needle) => lazyBuiltin(needle) },
+];
+const LAZY_BUILTIN_SHIM = 'var __lazyBuiltin=n=>{let m;return new Proxy({},{get:(_,k)=>(m??=require(n))[k]})};';
+const oclifPatches = {
+  name: 'oclif-patches',
   setup(build) {
-    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]cache\.js$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const needle = "JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(__dirname, '..', 'package.json'), 'utf8')).version";
-      if (!source.includes(needle)) throw new Error('bundle: @oclif/core changed how it reads its own version; update scripts/bundle.js');
-      const version = JSON.parse(fs.readFileSync(path.join(path.dirname(args.path), '..', 'package.json'), 'utf8')).version;
-      return { contents: source.replace(needle, JSON.stringify(version)), loader: 'js' };
+    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]/ }, async (args) => {
+      const patches = OCLIF_PATCHES.filter((p) => args.path.endsWith(oclifFile(p.file)));
+      if (!patches.length) return undefined;
+      let contents = await fs.promises.readFile(args.path, 'utf8');
+      for (const patch of patches) {
+        if (contents.split(patch.needle).length !== 2) throw new Error(`bundle: @oclif/core's ${patch.file} no longer has ${patch.needle} once; update scripts/bundle.js`);
+        contents = (patch.prepend ?? '') + contents.replace(patch.needle, patch.replace(args.path, patch.needle));
+      }
+      return { contents, loader: 'js' };
     });
   },
 };
@@ -137,51 +172,6 @@ function rewriteDynamicImports(file) {
   return starts.length;
 }
 
-/** oclif's sort of the commands by id without initialising ICU (see scripts/commandIdOrder.js). */
-const oclifIdOrder = {
-  name: 'oclif-id-order',
-  setup(build) {
-    build.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      const needle = '.sort((a, b) => a.id.localeCompare(b.id))';
-      if (source.split(needle).length !== 2) throw new Error('bundle: @oclif/core changed how it sorts commands; update scripts/bundle.js');
-      const order = JSON.stringify(path.join(__dirname, 'commandIdOrder.js'));
-      return { contents: `const { compareCommandIds } = require(${order});\n${source.replace(needle, '.sort((a, b) => compareCommandIds(a.id, b.id))')}`, loader: 'js' };
-    });
-  },
-};
-
-/**
- * Node built-ins that oclif requires when its modules load but uses only on rare paths
- * (child_process: the user's shell, for autocomplete; readline: flags read from stdin).
- * Loading child_process also loads net, dgram and their bindings: ~2 ms of every run.
- * Here they are loaded on first use, through a proxy (`__lazyBuiltin`, in the banner).
- */
-const LAZY_BUILTINS = [
-  { file: /@oclif[\\/]core[\\/]lib[\\/]util[\\/]os\.js$/, needle: 'const node_child_process_1 = require("node:child_process");' },
-  { file: /@oclif[\\/]core[\\/]lib[\\/]parser[\\/]parse\.js$/, needle: 'const node_readline_1 = require("node:readline");' },
-];
-// oclif asks wsl-utils (which loads child_process at once) only for its isWsl: is-wsl's answer.
-const WSL_NEEDLE = "(await import('wsl-utils')).isWsl";
-const LAZY_BUILTIN_SHIM = 'var __lazyBuiltin=n=>{let m;return new Proxy({},{get:(_,k)=>(m??=require(n))[k]})};';
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup(build) {
-    for (const { file, needle } of LAZY_BUILTINS) {
-      build.onLoad({ filter: file }, async (args) => {
-        const source = await fs.promises.readFile(args.path, 'utf8');
-        if (source.split(needle).length !== 2) throw new Error(`bundle: ${path.basename(args.path)} of @oclif/core no longer has ${needle}; update scripts/bundle.js`);
-        let contents = source.replace(needle, needle.replace('require(', '__lazyBuiltin('));
-        if (contents.includes('wsl-utils')) {
-          if (contents.split(WSL_NEEDLE).length !== 2) throw new Error('bundle: @oclif/core changed how it detects WSL; update scripts/bundle.js');
-          contents = contents.replace(WSL_NEEDLE, "(await import('is-wsl')).default");
-        }
-        return { contents, loader: 'js' };
-      });
-    }
-  },
-};
-
 /** `debug` inside the bundle is scripts/lazyDebug.js, which loads the real one when DEBUG is set. */
 const LAZY_DEBUG = path.join(__dirname, 'lazyDebug.js');
 const lazyDebug = {
@@ -212,7 +202,7 @@ async function main() {
     legalComments: 'none',
     logLevel: 'error',
     metafile: true,
-    plugins: [nativeExternals, oclifOwnVersion, oclifIdOrder, lazyDebug, lazyBuiltins],
+    plugins: [nativeExternals, oclifPatches, lazyDebug],
     banner: { js: IMPORT_SHIM + LAZY_BUILTIN_SHIM },
   });
   const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
