@@ -89,9 +89,9 @@ const entry = [
  *   bundle that path is gone, so the version is written in.
  * - config/plugin.js: the sort of the commands by id without initialising ICU
  *   (scripts/commandIdOrder.js).
- * - util/os.js, parser/parse.js: Node built-ins that oclif requires when its modules load
- *   but uses only on rare paths (child_process: the user's shell, for autocomplete;
- *   readline: flags read from stdin); child_process also loads net, dgram and their
+ * - util/os.js, parser/parse.js, performance.js: Node built-ins that oclif requires when its
+ *   modules load but uses only on rare paths (child_process: the user's shell, for autocomplete;
+ *   readline: flags read from stdin; perf_hooks: DEBUG tracing); child_process also loads net, dgram and their
  *   bindings, ~2 ms of every run. They load on first use, through a proxy (`__lazyBuiltin`,
  *   in the banner). And oclif asks wsl-utils (which loads child_process at once) only for
  *   its isWsl: is-wsl's answer.
@@ -113,6 +113,15 @@ const OCLIF_PATCHES = [
   { file: 'util/os.js', needle: 'const node_child_process_1 = require("node:child_process");', replace: (_, needle) => lazyBuiltin(needle) },
   { file: 'util/os.js', needle: "(await import('wsl-utils')).isWsl", replace: () => "(await import('is-wsl')).default" },
   { file: 'parser/parse.js', needle: 'const node_readline_1 = require("node:readline");', replace: (_, needle) => lazyBuiltin(needle) },
+  // perf_hooks: used only when oclif's performance tracing is on (DEBUG)
+  { file: 'performance.js', needle: 'const node_perf_hooks_1 = require("node:perf_hooks");', replace: (_, needle) => lazyBuiltin(needle) },
+  // tinyglobby (and fdir, which resolves picomatch on disk as it loads): used only by the
+  // pattern command strategy; ours is explicit
+  {
+    file: 'config/plugin.js',
+    needle: 'const tinyglobby_1 = require("tinyglobby");',
+    replace: () => 'let tinyglobbyModule; const tinyglobby_1 = { get glob() { return (tinyglobbyModule ??= require("tinyglobby")).glob; } };',
+  },
 ];
 const LAZY_BUILTIN_SHIM = 'var __lazyBuiltin=n=>{let m;return new Proxy({},{get:(_,k)=>(m??=require(n))[k]})};';
 const oclifPatches = {
@@ -181,6 +190,28 @@ const lazyDebug = {
   },
 };
 
+/**
+ * protobufjs loads long.js, if it can, for 64-bit fields; dfu-cc.proto has none, and
+ * loading it costs ~2 ms of every run. Inside the bundle `long` is an empty module, so
+ * protobufjs works with plain numbers (its own fallback). The build stops if a schema
+ * ever gets a 64-bit field.
+ */
+const NO_LONG = 'module.exports = null; // scripts/bundle.js: no 64-bit fields in proto/';
+const noLongJs = {
+  name: 'no-long-js',
+  setup(build) {
+    build.onStart(() => {
+      const protoDir = path.join(root, 'proto');
+      for (const file of fs.readdirSync(protoDir).filter((f) => f.endsWith('.proto'))) {
+        const text = fs.readFileSync(path.join(protoDir, file), 'utf8').replace(/\/\/.*$/gm, '');
+        if (/\b(u?int64|s?fixed64|sint64)\b/.test(text)) throw new Error(`bundle: proto/${file} has a 64-bit field: protobufjs then needs long.js; remove the no-long-js plugin`);
+      }
+    });
+    build.onResolve({ filter: /^long$/ }, (args) => (/protobufjs/.test(args.importer) ? { path: 'long', namespace: 'no-long' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'no-long' }, () => ({ contents: NO_LONG, loader: 'js' }));
+  },
+};
+
 async function main() {
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = await esbuild.build({
@@ -202,7 +233,7 @@ async function main() {
     legalComments: 'none',
     logLevel: 'error',
     metafile: true,
-    plugins: [nativeExternals, oclifPatches, lazyDebug],
+    plugins: [nativeExternals, oclifPatches, lazyDebug, noLongJs],
     banner: { js: IMPORT_SHIM + LAZY_BUILTIN_SHIM },
   });
   const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
