@@ -212,15 +212,19 @@ const noLongJs = {
   },
 };
 
-async function main() {
-  fs.rmSync(outdir, { recursive: true, force: true });
+/**
+ * Builds one CLI bundle from `entry` (module text, resolved from src/cli) into `outfile`:
+ * esbuild with the plugins above, then import() routed through the loader and the text made
+ * ASCII. Also used by scripts/benchStartup.js for its one-command oclif CLI (the floor).
+ */
+async function buildCliBundle({ entry, outfile, sourcefile = 'src/cli/bundleEntry.ts', analyze = false }) {
   const result = await esbuild.build({
-    stdin: { contents: entry, resolveDir: path.join(root, 'src', 'cli'), sourcefile: 'src/cli/bundleEntry.ts', loader: 'ts' },
+    stdin: { contents: entry, resolveDir: path.join(root, 'src', 'cli'), sourcefile, loader: 'ts' },
     bundle: true,
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    outfile: path.join(outdir, 'cli.js'),
+    outfile,
     external: [...external, ...serviceOnly],
     keepNames: true,
     // no comments or layout (less to read and parse), identifiers kept as written;
@@ -236,20 +240,29 @@ async function main() {
     plugins: [nativeExternals, oclifPatches, lazyDebug, noLongJs],
     banner: { js: IMPORT_SHIM + LAZY_BUILTIN_SHIM },
   });
-  const imports = rewriteDynamicImports(path.join(outdir, 'cli.js'));
+  const imports = rewriteDynamicImports(outfile);
+  asciiOnly(outfile);
+  if (analyze) console.log(await esbuild.analyzeMetafile(result.metafile));
+  return { imports, modules: Object.keys(result.metafile.inputs).length };
+}
+
+async function main() {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const { imports, modules } = await buildCliBundle({ entry, outfile: path.join(outdir, 'cli.js'), analyze: Boolean(process.env.BUNDLE_ANALYZE) });
   // The fleet worker: a worker thread starts it from its own file (src/fleet/batch.ts).
   await esbuild.build({
     entryPoints: { softwareWorker: path.join(root, 'src', 'fleet', 'softwareWorker.ts') },
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir,
     external, plugins: [nativeExternals], keepNames: true, minifyWhitespace: true, minifySyntax: true, charset: 'ascii', sourcemap: 'linked', sourcesContent: true, legalComments: 'none', logLevel: 'error',
   });
-  if (process.env.BUNDLE_ANALYZE) console.log(await esbuild.analyzeMetafile(result.metafile));
-  for (const file of ['cli.js', 'softwareWorker.js']) asciiOnly(path.join(outdir, file));
+  asciiOnly(path.join(outdir, 'softwareWorker.js'));
   const bytes = fs.statSync(path.join(outdir, 'cli.js')).size;
-  console.log(`wrote dist/bundle/cli.js (${commands.length} commands, ${(bytes / 1024).toFixed(0)} KB, ${Object.keys(result.metafile.inputs).length} modules, ${imports} import() routed through the loader)`);
+  console.log(`wrote dist/bundle/cli.js (${commands.length} commands, ${(bytes / 1024).toFixed(0)} KB, ${modules} modules, ${imports} import() routed through the loader)`);
 }
 
-main().catch((e) => {
+module.exports = { buildCliBundle };
+
+if (require.main === module) main().catch((e) => {
   console.error(e.message);
   process.exit(1);
 });

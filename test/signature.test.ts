@@ -4,12 +4,27 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeInitPacket } from '../src/core/initPacket';
+import { P256, p256 as ourP256, p256ScalarField } from '../src/core/p256';
 import { signP256, toLittleEndianHalves, verifyP256 } from '../src/core/signature';
 import { SoftwareKey } from '../src/plugins/pemFile';
 import { CORPUS, input } from './helpers/cli';
 
 describe('ECDSA P-256 signatures', () => {
   const key = SoftwareKey.fromPem(input('key_a.pem'), 'key_a.pem');
+
+  test("core/p256 (built on first use) is noble's own P-256", () => {
+    const ours = ourP256();
+    expect(ours).toBe(ourP256());
+    expect({ p: ours.CURVE.Fp.ORDER, n: ours.CURVE.n, h: ours.CURVE.h, a: ours.CURVE.a, b: ours.CURVE.b, Gx: ours.CURVE.Gx, Gy: ours.CURVE.Gy })
+      .toEqual({ p: p256.CURVE.Fp.ORDER, n: p256.CURVE.n, h: p256.CURVE.h, a: p256.CURVE.a, b: p256.CURVE.b, Gx: p256.CURVE.Gx, Gy: p256.CURVE.Gy });
+    expect({ p: P256.p, n: P256.n }).toEqual({ p: p256.CURVE.Fp.ORDER, n: p256.CURVE.n });
+    expect(p256ScalarField.ORDER).toBe(p256.CURVE.n);
+    const d = randomBytes(32);
+    const message = randomBytes(40);
+    expect(Buffer.from(ours.sign(message, d, { prehash: true, lowS: false }).toCompactRawBytes()))
+      .toEqual(Buffer.from(p256.sign(message, d, { prehash: true, lowS: false }).toCompactRawBytes()));
+    expect(Buffer.from(ours.getPublicKey(d, false))).toEqual(Buffer.from(p256.getPublicKey(d, false)));
+  });
 
   test('RFC 6979 signing reproduces the signature nrfutil recorded', async () => {
     const dat = fs.readFileSync(path.join(CORPUS, 'cases', 'pkg-app-signed', 'out', 'app.zip', 'app_nrf52.dat'));

@@ -1,4 +1,4 @@
-import { p256 } from '@noble/curves/p256';
+import { P256 } from './p256';
 import { equalBytes, toHex } from './bytes';
 import { sha256 } from './cryptoBackend';
 import { FwType } from './initPacket';
@@ -12,8 +12,7 @@ import { toLittleEndianHalves } from './signature';
  * little-endian. Any 64 bytes that read that way as a point on P-256 are that key (a
  * random 64 bytes is on the curve with probability about 2^-256).
  */
-const p = p256.CURVE.Fp.ORDER;
-const { a, b } = p256.CURVE;
+const { p, a, b } = P256;
 
 function bigIntLE(view: DataView, from: number): bigint {
   return view.getBigUint64(from, true) | (view.getBigUint64(from + 8, true) << 64n) | (view.getBigUint64(from + 16, true) << 128n) | (view.getBigUint64(from + 24, true) << 192n);

@@ -1,4 +1,4 @@
-import { p256 } from '@noble/curves/p256';
+import { p256 } from './p256';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha256';
 
 /**
@@ -27,7 +27,7 @@ export const portableCrypto: CryptoBackend = {
       const point = new Uint8Array(65);
       point[0] = 4;
       point.set(publicKey, 1);
-      return p256.verify(plain(signature), plain(message), point, { prehash: true, lowS: false, format: 'compact' });
+      return p256().verify(plain(signature), plain(message), point, { prehash: true, lowS: false, format: 'compact' });
     } catch {
       return false; // not a point on the curve, or a malformed signature
     }

@@ -1,5 +1,5 @@
 import { base64 } from '@scure/base';
-import { p256 } from '@noble/curves/p256';
+import { p256 } from './p256';
 import { equalBytes, fromHex } from './bytes';
 import { KeyError } from './errors';
 import { publicKeyOf } from './signature';
@@ -83,7 +83,7 @@ function pointToXY(bitString: Uint8Array, label: string): Uint8Array {
     throw new KeyError(`${label}: the public key is not an uncompressed P-256 point`);
   const xy = bitString.slice(2);
   try {
-    p256.Point.fromHex(Uint8Array.of(4, ...xy)).assertValidity();
+    p256().Point.fromHex(Uint8Array.of(4, ...xy)).assertValidity();
   } catch {
     throw new KeyError(`${label}: the public key is not a point on P-256`);
   }

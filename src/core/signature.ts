@@ -1,4 +1,4 @@
-import { p256 } from '@noble/curves/p256';
+import { p256 } from './p256';
 import { cryptoBackend } from './cryptoBackend';
 
 /** Uncompressed public key as x‖y, 32 bytes each, big-endian (the provider's form). */
@@ -38,7 +38,7 @@ export function plainBytes(bytes: Uint8Array): Uint8Array {
  * (src/node/deterministicEcdsa.ts, same bytes).
  */
 export function signP256(privateKey: Uint8Array, message: Uint8Array): SignatureRS {
-  return p256.sign(plainBytes(message), plainBytes(privateKey), { prehash: true, lowS: false }).toCompactRawBytes();
+  return p256().sign(plainBytes(message), plainBytes(privateKey), { prehash: true, lowS: false }).toCompactRawBytes();
 }
 
 /** Whether `signature` (r‖s) is `publicKey`'s over SHA-256(message); false for malformed input. */
@@ -49,5 +49,5 @@ export function verifyP256(publicKey: PublicKeyXY, message: Uint8Array, signatur
 
 /** x‖y of the public key for a private scalar. */
 export function publicKeyOf(privateKey: Uint8Array): PublicKeyXY {
-  return p256.getPublicKey(plainBytes(privateKey), false).subarray(1);
+  return p256().getPublicKey(plainBytes(privateKey), false).subarray(1);
 }

@@ -1,4 +1,4 @@
-import { p256 } from '@noble/curves/p256';
+import { p256 } from './p256';
 import { base64 } from '@scure/base';
 import { equalBytes, fromHex, toHex } from './bytes';
 import { sha256 } from './cryptoBackend';
@@ -130,7 +130,7 @@ export function parseSignature(text: unknown): Uint8Array | undefined {
   }
   if (bytes[0] === 0x30) {
     try {
-      return p256.Signature.fromDER(plainBytes(bytes)).toCompactRawBytes();
+      return p256().Signature.fromDER(plainBytes(bytes)).toCompactRawBytes();
     } catch {
       // not DER: perhaps 64 raw bytes whose r starts with 0x30
     }

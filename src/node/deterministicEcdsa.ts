@@ -1,6 +1,6 @@
-import { p256 } from '@noble/curves/p256';
 import { createHmacDrbg } from '@noble/curves/utils';
 import { createECDH, createHash, createHmac } from 'node:crypto';
+import { p256ScalarField } from '../core/p256';
 
 /**
  * Deterministic ECDSA over P-256 with SHA-256 (RFC 6979, s not normalised to low-S): the
@@ -13,7 +13,7 @@ import { createECDH, createHash, createHmac } from 'node:crypto';
  * key" computes in constant time); only their composition below, the textbook
  * s = k⁻¹(h + r·d) mod n, is ours. Tests compare it with noble and RFC 6979's vectors.
  */
-const Fn = p256.Point.Fn;
+const Fn = p256ScalarField;
 const BYTES = 32;
 
 const hmacSha256 = (key: Uint8Array, ...messages: Uint8Array[]): Uint8Array => {

@@ -1,5 +1,7 @@
 import { createHash, createPublicKey, KeyObject, verify as cryptoVerify } from 'node:crypto';
+import type * as Zlib from 'node:zlib';
 import { CryptoBackend, useCryptoBackend } from '../core/cryptoBackend';
+import { useNativeCrc32 } from '../core/crc32';
 
 /**
  * Core's SHA-256 and ECDSA verification done by OpenSSL: an order of magnitude faster
@@ -42,3 +44,6 @@ export const nodeCrypto: CryptoBackend = {
 };
 
 useCryptoBackend(nodeCrypto);
+// node:zlib is loaded on the first CRC, not here: most commands compute none.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+useNativeCrc32((bytes, initial) => (require('node:zlib') as typeof Zlib).crc32(bytes, initial));
