@@ -130,6 +130,22 @@ describe('start-up: the bundle and its code cache', () => {
     expect(loud.stderr).toMatch(/oclif/);
   });
 
+  test('npm run bench:startup runs every case, the two floors and the machine-environment pair, and says whether the target is met', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, BENCH_RUNS: '1', NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '/dev/null' };
+    delete env.NODE_ENV;
+    delete env.BENCH_FLOORS;
+    delete env.BENCH_KEEP_ENV;
+    const res = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'benchStartup.js')], { encoding: 'utf8', env, timeout: 120_000 });
+    expect({ status: res.status, stderr: res.stderr }).toEqual({ status: 0, stderr: '' });
+    for (const name of ['node -e 0 (bare)', 'pkg generate (200 KB, signed)', 'keys display --format code', 'settings generate', 'version', '--help',
+      'node -e 0 (bare) [machine env]', 'pkg generate [machine env]', 'floor: Node built-ins only', 'floor: one-command oclif CLI'])
+      expect(res.stdout).toMatch(new RegExp(`^${name.replace(/[()[\]+.]/g, '\\$&')} +\\d+\\.\\d `, 'm'));
+    expect(res.stdout).toMatch(/^pkg generate peak RSS: \d+\.\d MB/m);
+    expect(res.stdout).toMatch(/^target: pkg generate, keys display, settings generate <= 1\.6x bare node \(wall\): (met|NOT met) \(worst \d+\.\d\dx\)$/m);
+    expect(res.stdout).toMatch(/^with the machine's environment \(NODE_EXTRA_CA_CERTS kept\): pkg generate \d+\.\d\dx its bare node$/m);
+    expect(res.stdout).toMatch(/^floors: Node built-ins alone \d+\.\d\dx, a one-command oclif CLI \d+\.\d\dx bare node/m);
+  });
+
   test('with --enable-source-maps the bundle loads through node itself and still runs', () => {
     const res = spawnSync(process.execPath, ['--enable-source-maps', path.join(ROOT, 'bin', 'run.js'), 'version'], { encoding: 'utf8' });
     expect(res.status).toBe(0);
