@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { BIN } from './helpers/cli';
+import { spawnServe } from './helpers/cli';
 import { BACKENDS, createToken, makeFleet, stopPostgres } from './helpers/service';
 
 afterAll(stopPostgres);
@@ -11,19 +11,8 @@ describe.each(BACKENDS)('%s store', (backendName) => {
   const fleet = makeFleet(backendName);
   const { dir, backend, cli } = fleet;
 
-  /** `nrfutil-ts serve` as a user starts it; resolves with its address once it listens. */
-  function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-    const child = spawn(process.execPath, [BIN, 'serve', ...backend.args, '--key-dir', 'keys', '--port', '0', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    return new Promise((resolve, reject) => {
-      child.stderr!.on('data', (d) => {
-        err += d;
-        const m = /listening on (http:\/\/\S+)/.exec(err);
-        if (m) resolve({ child, url: m[1], stderr: () => err });
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-    });
-  }
+  /** `nrfutil-ts serve` on this fleet's store and keys. */
+  const startServe = (args: string[]) => spawnServe([...backend.args, '--key-dir', 'keys', '--port', '0', ...args], { cwd: dir, stdout: 'pipe' });
 
   const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 

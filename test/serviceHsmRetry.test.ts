@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifyPackage } from '../src/core/packageVerify';
-import { BIN, runCli } from './helpers/cli';
+import { runCli, spawnServe } from './helpers/cli';
 import { publicKeyFromHex } from './helpers/keys';
 import { createToken, makeFleet } from './helpers/service';
 import { createSoftHsm } from './helpers/softhsm';
@@ -27,17 +27,13 @@ test('a PKCS#11 session the token lost is logged in again once and the request s
   const field = createToken(fleet, '--role', 'field', '--scope', 'group:site-a');
 
   // the key is the HSM's, the package cache would hide signing: --package-cache 0 signs every request
-  const args = ['-r', path.join(__dirname, 'helpers', 'hsmSessionLoss.js'), BIN, 'serve', '--data', 'data', '--key-template', TEMPLATE, '--port', '0', '--package-cache', '0'];
-  child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, ...hsm.env, SESSION_LOSS_FILE: LOSS, LOGIN_COUNT_FILE: LOGINS }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d) => {
-      stderr += d;
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(stderr)));
+  const serve = await spawnServe(['--data', 'data', '--key-template', TEMPLATE, '--port', '0', '--package-cache', '0'], {
+    cwd: dir,
+    env: { ...process.env, ...hsm.env, SESSION_LOSS_FILE: LOSS, LOGIN_COUNT_FILE: LOGINS },
+    preload: path.join(__dirname, 'helpers', 'hsmSessionLoss.js'),
   });
+  child = serve.child;
+  const { url } = serve;
   const auth = (t: string) => ({ authorization: `Bearer ${t}` });
   const up = await fetch(`${url}/v1/releases?name=app-v3`, { method: 'POST', headers: { ...auth(release), 'content-type': 'application/zip' }, body: fs.readFileSync(path.join(dir, 'app-v3.zip')) });
   const { id } = (await up.json()) as { id: string };
@@ -72,5 +68,5 @@ test('a PKCS#11 session the token lost is logged in again once and the request s
   const { records } = (await (await fetch(`${url}/v1/audit?device=42`, { headers: auth(admin) })).json()) as { records: { status: number; result: string }[] };
   expect(records.map((r) => r.status)).toEqual([200, 200, 503, 200]);
   expect(records[2].result).toBe('refused: key_unavailable');
-  expect(stderr).not.toContain(hsm.pin);
+  expect(serve.stderr()).not.toContain(hsm.pin);
 });

@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { verifyPackage } from '../src/core/packageVerify';
-import { BIN, runCli } from './helpers/cli';
+import { runCli, spawnServe } from './helpers/cli';
 import { publicKeyFromHex } from './helpers/keys';
 import { BACKENDS, createToken, makeFleet, stopPostgres } from './helpers/service';
 import { createSoftHsm } from './helpers/softhsm';
@@ -26,16 +26,8 @@ describe.each(BACKENDS)('%s store', (backendName) => {
     const release = createToken(fleet, '--role', 'release');
     const field = createToken(fleet, '--role', 'field', '--scope', '42');
 
-    child = spawn(process.execPath, [BIN, 'serve', ...fleet.backend.args, '--key-template', TEMPLATE, '--port', '0'], { cwd: dir, env: { ...process.env, ...hsm.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      child.stderr!.on('data', (d) => {
-        err += d;
-        const m = /listening on (http:\/\/\S+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child.on('exit', () => reject(new Error(err)));
-    });
+    let url: string;
+    ({ child, url } = await spawnServe([...fleet.backend.args, '--key-template', TEMPLATE, '--port', '0'], { cwd: dir, env: { ...process.env, ...hsm.env } }));
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
     const up = await fetch(`${url}/v1/releases?name=app-v3`, { method: 'POST', headers: { ...auth(release), 'content-type': 'application/zip' }, body: fs.readFileSync(path.join(dir, 'app-v3.zip')) });
     const { id } = (await up.json()) as { id: string };

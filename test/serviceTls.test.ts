@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { BIN } from './helpers/cli';
+import { spawnServe } from './helpers/cli';
 import { createToken, makeFleet, RunningService, startService } from './helpers/service';
 import { loadTls } from '../src/service/tls';
 
@@ -59,20 +59,12 @@ beforeAll(() => {
 });
 
 describe('serve over TLS', () => {
-  let child: ReturnType<typeof spawn> | undefined;
+  let child: ChildProcess | undefined;
   afterAll(() => child?.kill('SIGTERM'));
 
   test('serve --tls-cert --tls-key listens on https: a client that trusts the CA gets answers; plain http is not served', async () => {
-    child = spawn(process.execPath, [BIN, 'serve', '--data', 'data', '--key-dir', 'keys', '--port', '0', '--tls-cert', 'server.crt', '--tls-key', 'server.key'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      child!.stderr!.on('data', (d) => {
-        err += d;
-        const m = /listening on (https:\/\/\S+)/.exec(err);
-        if (m) resolve(m[1]);
-      });
-      child!.on('exit', () => reject(new Error(err)));
-    });
+    let url: string;
+    ({ child, url } = await spawnServe(['--data', 'data', '--key-dir', 'keys', '--port', '0', '--tls-cert', 'server.crt', '--tls-key', 'server.key'], { cwd: dir }));
     expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const health = await get(`${url}/healthz`);
     expect(health.status).toBe(200);

@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,4 +35,29 @@ export function tempDirWith(...inputs: string[]): string {
 
 export function input(name: string): Buffer {
   return fs.readFileSync(path.join(INPUTS, name));
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/**
+ * `nrfutil-ts serve ARGS` as a user starts it, in a child process: resolves with its address
+ * (http or https) once it says it listens; rejects with its stderr if it exits first.
+ * `preload` is a node `-r` module (a test's hook into the process).
+ */
+export function spawnServe(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; preload?: string; stdout?: 'ignore' | 'pipe' }): Promise<ServeProcess> {
+  const node = options.preload ? ['-r', options.preload] : [];
+  const child = spawn(process.execPath, [...node, BIN, 'serve', ...args], { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'] });
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /listening on (https?:\/\/\S+)/.exec(err);
+      if (m) resolve({ child, url: m[1], stderr: () => err });
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+  });
 }
