@@ -8,14 +8,6 @@ import { verifyPackage } from '../src/core/packageVerify';
 import { resignPackage } from '../src/core/resignPackage';
 import { BACKENDS, createToken, makeFleet, newBackend, RunningService, startService, stopPostgres } from './helpers/service';
 
-// The service's JSON bodies are checked field by field below.
-declare global {
-  interface Response {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    json(): Promise<any>;
-  }
-}
-
 afterAll(stopPostgres);
 
 describe.each(BACKENDS)('%s store', (backendName) => {

@@ -6,14 +6,6 @@ import { resignPackage } from '../src/core/resignPackage';
 import { verifyAuditChain } from '../src/service/audit';
 import { BACKENDS, createToken, makeFleet, RunningService, startService, stopPostgres } from './helpers/service';
 
-// The service's JSON bodies are checked field by field below.
-declare global {
-  interface Response {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    json(): Promise<any>;
-  }
-}
-
 afterAll(stopPostgres);
 
 // Cache and paging on both back-ends; the timeouts are the HTTP server's, checked once per back-end too (cheap).

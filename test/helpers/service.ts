@@ -12,6 +12,14 @@ import type { ServiceStore } from '../../src/service/store';
 import { runCli, tempDirWith } from './cli';
 import { PostgresCluster, startPostgresCluster } from './postgresCluster';
 
+// The service tests check JSON bodies field by field: fetch's json() as any there.
+declare global {
+  interface Response {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    json(): Promise<any>;
+  }
+}
+
 /** Both back-ends run the same service tests: describe.each(BACKENDS). */
 export type BackendName = 'sqlite' | 'postgres';
 export const BACKENDS: BackendName[] = ['sqlite', 'postgres'];
