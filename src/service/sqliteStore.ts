@@ -69,53 +69,60 @@ export class SqliteStore implements ServiceStore {
     this.location = `data ${dataDir}`;
   }
 
+  /** Each SQL text is prepared once (better-sqlite3 does not cache; preparing costs ~4x a lookup). */
+  private readonly statements = new Map<string, Database.Statement>();
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    return statement;
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1 AS ok').get();
+    this.sql('SELECT 1 AS ok').get();
   }
 
   // ---- devices
   async upsertDevices(devices: Device[]): Promise<void> {
-    const stmt = this.db.prepare('INSERT INTO devices (id, grp, hw_version) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET grp = excluded.grp, hw_version = excluded.hw_version');
+    const stmt = this.sql('INSERT INTO devices (id, grp, hw_version) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET grp = excluded.grp, hw_version = excluded.hw_version');
     this.db.transaction(() => devices.forEach((d) => stmt.run(d.id, d.group, d.hwVersion)))();
   }
 
   async device(id: string): Promise<Device | undefined> {
-    const row = this.db.prepare('SELECT id, grp, hw_version FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
+    const row = this.sql('SELECT id, grp, hw_version FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
     return row && deviceFromRow(row);
   }
 
   async anyDevice(): Promise<string | undefined> {
-    return (this.db.prepare('SELECT id FROM devices ORDER BY id LIMIT 1').get() as { id: string } | undefined)?.id;
+    return (this.sql('SELECT id FROM devices ORDER BY id LIMIT 1').get() as { id: string } | undefined)?.id;
   }
 
   async deviceCount(): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n;
+    return (this.sql('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n;
   }
 
   // ---- tokens: only SHA-256 hashes of the secrets are kept
   async createToken(role: Role, scope: string[], opts: TokenOptions = {}): Promise<{ token: string; record: TokenRecord }> {
     const { token, record, hash } = newToken(role, scope, opts);
-    this.db
-      .prepare('INSERT INTO tokens (id, hash, role, scope, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO tokens (id, hash, role, scope, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(record.id, hash, role, JSON.stringify(scope), record.label, record.createdAt, record.expiresAt);
     return { token, record };
   }
 
   async tokenBySecret(token: string): Promise<TokenRecord | undefined> {
-    const row = this.db.prepare('SELECT * FROM tokens WHERE hash = ?').get(sha256Hex(token)) as TokenRow | undefined;
+    const row = this.sql('SELECT * FROM tokens WHERE hash = ?').get(sha256Hex(token)) as TokenRow | undefined;
     return row && tokenFromRow(row);
   }
 
   async tokens(): Promise<TokenRecord[]> {
-    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(tokenFromRow);
+    return (this.sql('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(tokenFromRow);
   }
 
   async revokeToken(id: string, now = new Date()): Promise<boolean> {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.toISOString(), id).changes === 1;
+    return this.sql('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now.toISOString(), id).changes === 1;
   }
 
   // ---- releases
@@ -130,8 +137,7 @@ export class SqliteStore implements ServiceStore {
     // the file first (temp + rename), then the row: a crash in between leaves an unreferenced blob, never a release without bytes
     writeFileAtomic(this.releaseBlobPath(id), zip);
     const release: Release = { id, name, state: 'draft', images, createdAt: now.toISOString() };
-    const inserted = this.db
-      .prepare('INSERT INTO releases (id, name, state, images, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING')
+    const inserted = this.sql('INSERT INTO releases (id, name, state, images, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING')
       .run(id, name, release.state, JSON.stringify(images), release.createdAt);
     // another process on the same file may have stored the same bytes in between
     if (inserted.changes === 0) return { release: (await this.release(id))!, created: false };
@@ -139,16 +145,16 @@ export class SqliteStore implements ServiceStore {
   }
 
   async release(id: string): Promise<Release | undefined> {
-    const row = this.db.prepare('SELECT * FROM releases WHERE id = ?').get(id) as ReleaseRow | undefined;
+    const row = this.sql('SELECT * FROM releases WHERE id = ?').get(id) as ReleaseRow | undefined;
     return row && releaseFromRow(row);
   }
 
   async releases(): Promise<Release[]> {
-    return (this.db.prepare('SELECT * FROM releases ORDER BY created_at, id').all() as ReleaseRow[]).map(releaseFromRow);
+    return (this.sql('SELECT * FROM releases ORDER BY created_at, id').all() as ReleaseRow[]).map(releaseFromRow);
   }
 
   async setReleaseState(id: string, state: ReleaseState): Promise<Release | undefined> {
-    this.db.prepare('UPDATE releases SET state = ? WHERE id = ?').run(state, id);
+    this.sql('UPDATE releases SET state = ? WHERE id = ?').run(state, id);
     return this.release(id);
   }
 
@@ -163,8 +169,8 @@ export class SqliteStore implements ServiceStore {
    * keep the chain linear too.
    */
   async appendAudit(entries: readonly AuditEntry[], now = new Date()): Promise<AuditRecord[]> {
-    const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-    const insert = this.db.prepare(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const last = this.sql('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
+    const insert = this.sql(`INSERT INTO audit (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     return this.db
       .transaction(() => {
         const records = nextRecords(last.get() as { seq: number; hash: string } | undefined, entries, now);
@@ -175,15 +181,13 @@ export class SqliteStore implements ServiceStore {
   }
 
   async auditRecords(filter: { device?: string; release?: string } = {}): Promise<AuditRecord[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM audit WHERE (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq')
+    const rows = this.sql('SELECT * FROM audit WHERE (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq')
       .all({ device: filter.device ?? null, release: filter.release ?? null }) as AuditRow[];
     return rows.map(auditFromRow);
   }
 
   async auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage> {
-    const rows = this.db
-      .prepare('SELECT * FROM audit WHERE seq > @after AND (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq LIMIT @limit')
+    const rows = this.sql('SELECT * FROM audit WHERE seq > @after AND (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq LIMIT @limit')
       .all({ after: query.after, device: query.device ?? null, release: query.release ?? null, limit: query.limit + 1 }) as AuditRow[];
     return pageOf(rows.map(auditFromRow), query.limit);
   }
