@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkDeviceId } from '../../core/deviceId';
@@ -10,12 +9,11 @@ import type { ServiceContext } from '../context';
 import { authenticate } from '../auth';
 import { badRequest, errorSchema, forbidden, notFound } from '../errors';
 import { inScope } from '../scope';
-import type { Device, Release, Role } from '../store';
+import { sha256Hex, type Device, type Release, type Role } from '../store';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 413: errorSchema, 429: errorSchema, 503: errorSchema };
 const deviceParam = { type: 'string', maxLength: 1024, description: 'Device id (letters, digits, _ - . :, at most 128)' } as const;
 const releaseParam = { type: 'string', maxLength: 1024, description: 'Release id (SHA-256 of the release zip)' } as const;
-const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 type DeviceRequest = FastifyRequest<{ Params: { device: string; release?: string } }>;
 
@@ -121,7 +119,7 @@ export function deviceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
         const bytes = files.get(part === 'init-packet' ? image.datFile : image.binFile)!;
         request.auditInfo.packageSha256 = sha256Hex(bytes);
         request.auditInfo.result = part === 'init-packet' ? 'signed init packet' : 'served firmware';
-        return reply.type('application/octet-stream').header('x-content-sha256', request.auditInfo.packageSha256).send(Buffer.from(bytes));
+        return reply.type('application/octet-stream').header('x-content-sha256', request.auditInfo.packageSha256).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)); // a view: the bytes stay as they are
       },
     );
   }
