@@ -66,7 +66,7 @@ export const auditFromRow = (r: AuditRow): AuditRecord => ({
 });
 
 /** The record that follows `prev` (the last of the chain, undefined for the first). */
-export function nextRecord(prev: { seq: number | string; hash: string } | undefined, entry: AuditEntry, now = new Date()): AuditRecord {
+function nextRecord(prev: { seq: number | string; hash: string } | undefined, entry: AuditEntry, now = new Date()): AuditRecord {
   const base = { ...entry, seq: Number(prev?.seq ?? 0) + 1, time: now.toISOString(), prevHash: prev?.hash ?? GENESIS_HASH };
   return { ...base, hash: recordHash(base) };
 }
@@ -74,15 +74,6 @@ export function nextRecord(prev: { seq: number | string; hash: string } | undefi
 /** The columns of a record, in the order of AUDIT_COLUMNS. */
 export const AUDIT_COLUMNS = 'seq, time, token_id, device, release, request_sha256, package_sha256, result, status, client, prev_hash, hash';
 export const auditValues = (r: AuditRecord) => [r.seq, r.time, r.tokenId, r.device, r.release, r.requestSha256, r.packageSha256, r.result, r.status, r.client, r.prevHash, r.hash];
-
-/** Appends one record to the chain (the store keeps it linear under concurrent writers). */
-export async function appendAudit(store: ServiceStore, entry: AuditEntry, now = new Date()): Promise<AuditRecord> {
-  return (await store.appendAudit([entry], now))[0];
-}
-
-export function auditRecords(store: ServiceStore, filter: { device?: string; release?: string } = {}): Promise<AuditRecord[]> {
-  return store.auditRecords(filter);
-}
 
 export interface AuditPage {
   records: AuditRecord[];

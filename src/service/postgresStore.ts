@@ -272,12 +272,8 @@ export class PostgresStore implements ServiceStore {
     });
   }
 
-  async auditRecords(filter: { device?: string; release?: string } = {}): Promise<AuditRecord[]> {
-    const rows = await this.query<AuditRow>('SELECT * FROM audit WHERE ($1::text IS NULL OR device = $1) AND ($2::text IS NULL OR release = $2) ORDER BY seq', [
-      filter.device ?? null,
-      filter.release ?? null,
-    ]);
-    return rows.map(auditFromRow);
+  async auditRecords(): Promise<AuditRecord[]> {
+    return (await this.query<AuditRow>('SELECT * FROM audit ORDER BY seq')).map(auditFromRow);
   }
 
   async auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage> {

@@ -180,10 +180,8 @@ export class SqliteStore implements ServiceStore {
       .immediate();
   }
 
-  async auditRecords(filter: { device?: string; release?: string } = {}): Promise<AuditRecord[]> {
-    const rows = this.sql('SELECT * FROM audit WHERE (@device IS NULL OR device = @device) AND (@release IS NULL OR release = @release) ORDER BY seq')
-      .all({ device: filter.device ?? null, release: filter.release ?? null }) as AuditRow[];
-    return rows.map(auditFromRow);
+  async auditRecords(): Promise<AuditRecord[]> {
+    return (this.sql('SELECT * FROM audit ORDER BY seq').all() as AuditRow[]).map(auditFromRow);
   }
 
   async auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage> {

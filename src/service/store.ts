@@ -87,7 +87,8 @@ export interface ServiceStore {
    * and concurrent writers (of any instance) wait for it, so the chain stays linear.
    */
   appendAudit(entries: readonly AuditEntry[], now?: Date): Promise<AuditRecord[]>;
-  auditRecords(filter?: { device?: string; release?: string }): Promise<AuditRecord[]>;
+  /** The whole chain, in sequence order (serve audit verify/head). */
+  auditRecords(): Promise<AuditRecord[]>;
   /** Records with seq > after, oldest first, at most `limit` (audit.ts's auditPage checks the bounds). */
   auditPage(query: { device?: string; release?: string; after: number; limit: number }): Promise<AuditPage>;
 }

@@ -1,7 +1,7 @@
 import { NrfCommand } from '../../../cli/baseCommand';
 import { dataFlag, openStore } from '../../../cli/serveOptions';
 import { NrfutilError } from '../../../core/errors';
-import { auditRecords, formatAuditAnchor, verifyAuditChain } from '../../../service/audit';
+import { formatAuditAnchor, verifyAuditChain } from '../../../service/audit';
 
 export default class ServeAuditHead extends NrfCommand {
   static override summary = 'Print the last audit record as SEQ:HASH, to keep outside the database for `serve audit verify --expect-head`.';
@@ -12,7 +12,7 @@ export default class ServeAuditHead extends NrfCommand {
     const store = await openStore(flags);
     let records;
     try {
-      records = await auditRecords(store);
+      records = await store.auditRecords();
     } finally {
       await store.close();
     }

@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags';
 import { NrfCommand } from '../../../cli/baseCommand';
 import { dataFlag, openStore } from '../../../cli/serveOptions';
 import { NrfutilError, UsageError } from '../../../core/errors';
-import { auditRecords, parseAuditAnchor, verifyAuditChain } from '../../../service/audit';
+import { parseAuditAnchor, verifyAuditChain } from '../../../service/audit';
 
 export default class ServeAuditVerify extends NrfCommand {
   static override summary = 'Check the audit chain: exit 1 naming the first record that was changed, removed or reordered.';
@@ -21,7 +21,7 @@ export default class ServeAuditVerify extends NrfCommand {
     const store = await openStore(flags);
     let verdict;
     try {
-      verdict = verifyAuditChain(await auditRecords(store), anchor);
+      verdict = verifyAuditChain(await store.auditRecords(), anchor);
     } finally {
       await store.close();
     }
