@@ -5,8 +5,7 @@ import { PackagePlan, signPlan } from '../core/dfuPackage';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { NrfutilError } from '../core/errors';
 import { redactSecrets } from '../core/safeText';
-import { writePackageZip } from '../core/packageZip';
-import { isPlainAsciiName, storedZipImage } from '../node/storedZip';
+import { packageZipImage } from '../node/storedZip';
 import { signedPackageProblems } from '../core/signingCheck';
 import type { KeyProvider } from '../plugins/keyProvider';
 
@@ -52,9 +51,8 @@ export async function buildDeviceFile(device: string, plan: PackagePlan, key: Ke
     const dat = files.get(plan.images[0].datName)!;
     return { device, file, chunks: [dat], sha256: sha256Hex(dat) };
   }
-  if ([...files.keys()].every(isPlainAsciiName)) return { device, file, ...storedZipImage(files) };
-  const zip = await writePackageZip(files);
-  return { device, file, chunks: [zip], sha256: sha256Hex(zip) };
+  const { chunks, sha256 } = await packageZipImage(files);
+  return { device, file, chunks, sha256 };
 }
 
 function sha256Hex(bytes: Uint8Array): string {

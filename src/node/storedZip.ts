@@ -19,15 +19,12 @@ const MADE_BY_UNIX = 0x031e;
 const DOS_DATE_2000_01_01 = ((2000 - 1980) << 9) | (1 << 5) | 1;
 const UNIX_FILE_0664 = 0o100664 * 0x10000;
 
-// zlib.crc32 (Node >= 20.15) is native and several times faster than core's portable
-// table; @types/node 20 does not declare it yet.
-const crc32 = (zlib as unknown as { crc32(data: Uint8Array): number }).crc32;
 
 const crcCache = new WeakMap<Uint8Array, number>();
 
 function cachedCrc(data: Uint8Array): number {
   let crc = crcCache.get(data);
-  if (crc === undefined) crcCache.set(data, (crc = crc32(data) >>> 0));
+  if (crc === undefined) crcCache.set(data, (crc = zlib.crc32(data) >>> 0)); // native (Node >= 20.15)
   return crc;
 }
 
@@ -55,6 +52,16 @@ export function writeStoredZip(files: PackageFiles): Uint8Array {
 export function storedZipImage(files: PackageFiles): StoredZipImage {
   const { chunks, size } = storedZipChunks(files);
   return { chunks, size, sha256: sha256OfChunks(chunks) };
+}
+
+/**
+ * A package's zip with its SHA-256, for the fleet and the service: the stored-zip pieces
+ * when every name allows, else jszip's bytes (UTF-8 names) as one piece.
+ */
+export async function packageZipImage(files: PackageFiles): Promise<StoredZipImage> {
+  if ([...files.keys()].every(isPlainAsciiName)) return storedZipImage(files);
+  const zip = await writePackageZip(files);
+  return { chunks: [zip], size: zip.length, sha256: createHash('sha256').update(zip).digest('hex') };
 }
 
 /** The chunks alone: a single package written to disk (pkg generate) has no use for its hash. */

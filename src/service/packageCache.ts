@@ -1,7 +1,5 @@
 import type { PackageFiles } from '../core/dfuPackage';
-import { writePackageZip } from '../core/packageZip';
-import { isPlainAsciiName, storedZipImage } from '../node/storedZip';
-import { createHash } from 'node:crypto';
+import { packageZipImage } from '../node/storedZip';
 
 /** A release signed for one device and verified with its public key, with its zip. */
 export interface SignedPackage {
@@ -14,12 +12,8 @@ export interface SignedPackage {
 
 /** The zip of signed files: the CLI's stored-zip writer (jszip's bytes, cached firmware CRC and hash) when it can. */
 export async function packageOf(files: PackageFiles): Promise<SignedPackage> {
-  if ([...files.keys()].every(isPlainAsciiName)) {
-    const image = storedZipImage(files);
-    return { files, zipChunks: image.chunks, zipSize: image.size, zipSha256: image.sha256 };
-  }
-  const zip = await writePackageZip(files);
-  return { files, zipChunks: [zip], zipSize: zip.length, zipSha256: createHash('sha256').update(zip).digest('hex') };
+  const image = await packageZipImage(files);
+  return { files, zipChunks: image.chunks, zipSize: image.size, zipSha256: image.sha256 };
 }
 
 export interface PackageCacheOptions {
