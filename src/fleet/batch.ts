@@ -87,11 +87,15 @@ export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
   const forgetInterrupt = onInterrupt(async () => stop.abort(new NrfutilError('interrupted')));
 
   const targets: Target[] = [];
+  // capabilities are the provider's, not the device's: asked once per provider
+  const capabilitiesByFactory = new Map<KeyProviderFactory, ProviderCapabilities>();
   for (const device of input.devices) {
     try {
       const ref = input.keyFor(device);
       const factory = factoryFor(ref);
-      targets.push({ device, ref, factory, capabilities: capabilitiesOf(factory, input.ctx.config) });
+      let capabilities = capabilitiesByFactory.get(factory);
+      if (!capabilities) capabilitiesByFactory.set(factory, (capabilities = capabilitiesOf(factory, input.ctx.config)));
+      targets.push({ device, ref, factory, capabilities });
     } catch (e) {
       collect(failure(device, e));
     }
@@ -99,7 +103,9 @@ export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
   const jobs = jobLimit(input);
   const timeoutMs = input.signTimeoutMs ?? DEFAULT_SIGN_TIMEOUT_SECONDS * 1000;
   const workerSafe = targets.filter((t) => t.capabilities.workerSafe);
-  const threadLimit = Math.min(jobs ?? os.availableParallelism(), ...workerSafe.map((t) => t.capabilities.maxConcurrentSignatures));
+  // over the providers, not the devices (one argument per device overflows the stack past ~100k)
+  const workerSafeLimits = [...capabilitiesByFactory.values()].filter((c) => c.workerSafe).map((c) => c.maxConcurrentSignatures);
+  const threadLimit = Math.min(jobs ?? os.availableParallelism(), ...workerSafeLimits);
   // a thread costs its start-up: worth it for 32 shared-plan devices, or 8 that each read their own firmware
   const threads = Math.min(threadLimit, Math.ceil(workerSafe.length / (input.devicesPerWorker ?? (input.recipe ? 8 : 32))));
   const notes = new OrderedNotes(
