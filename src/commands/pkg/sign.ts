@@ -7,7 +7,6 @@ import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
 import { keyFlags, keyReference, openSigningKey, signTimeoutFlag } from '../../cli/keyOptions';
-import { signFleetPackages } from '../../cli/pkgSignFleet';
 import { NrfutilError, UsageError } from '../../core/errors';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
@@ -57,7 +56,7 @@ export default class PkgSign extends NrfCommand {
     if (flags['public-key'] !== undefined) throw new UsageError('--public-key is for two-phase signing (--signing-request or --signatures); to sign here, name the private key with --key-file or --key-dir');
     const ref = keyReference(flags);
     if (!ref) throw new UsageError('pkg sign needs a signing key: --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
-    const { plan } = await readPackageForSigning(readInput(args.in_zip), args.in_zip);
+    const { plan } = await readPackageForSigning(readPackageInput(args.in_zip), args.in_zip);
     const key = await openSigningKey(ref, flags['sign-timeout']);
     let check: ReturnType<typeof checkBootloaderKeys>;
     let otaFile: string | undefined;
@@ -89,7 +88,7 @@ export default class PkgSign extends NrfCommand {
 
   /** First phase: the unsigned package and the request naming what to sign. */
   private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
-    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readInput(inZip), inZip), inZip);
+    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readPackageInput(inZip), inZip), inZip);
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     const blImages = images.map((i) => ({ kind: i.kind, binName: i.binFile, bin: i.bin, init: i.packet.init }));
     const check = checkBootloaderKeys(blImages, { signingKey: publicKey?.xy, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
@@ -104,7 +103,7 @@ export default class PkgSign extends NrfCommand {
   private async insertSignatures(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string): Promise<void> {
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     if (!publicKey) throw new UsageError('--signatures needs --public-key FILE: the public key of the key that made the signatures');
-    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readInput(inZip), inZip), inZip);
+    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readPackageInput(inZip), inZip), inZip);
     const sigsFile = flags.signatures!;
     let text: string;
     try {
@@ -136,14 +135,14 @@ export default class PkgSign extends NrfCommand {
       if (!ok) process.exitCode = 1;
       return;
     }
-    const { plan } = await readPackageForSigning(readInput(inZip), inZip);
+    const { plan } = await readPackageForSigning(readPackageInput(inZip), inZip);
     const check = checkBootloaderKeys(plan.images, { expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
     process.stderr.write(check.text + check.warnings);
     refuseMismatch(check);
-    const allWritten = await signFleetPackages({ ...flags, devices: flags.devices! }, plan, (t) => this.print(t));
+    // the recovered plan goes through pkg generate --devices's batch (same report, workers,
+    // verify-before-write): each device's zip equals what that writes for it
+    const { runFleetPlan } = await import('../../cli/pkgFleet'); // loaded only for --devices
+    const allWritten = await runFleetPlan({ ...flags, devices: flags.devices! }, () => plan, (t) => this.print(t));
     if (!allWritten) process.exitCode = 1;
   }
 }
-
-/** The input package's bytes; a missing file is a usage error, as in pkg verify. */
-export const readInput = readPackageInput;
