@@ -2,16 +2,20 @@ import { p256 } from './p256';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha256';
 
 /**
- * The two primitives core needs that a platform may do faster natively: SHA-256 and
- * ECDSA P-256 verification. Portable by default (noble, audited pure JS); the Node
- * entry point and the CLI swap in OpenSSL (src/node/nodeCrypto.ts), which a fleet
- * verifying thousands of packages notices. Both give the same answers: tests compare them.
+ * The primitives core needs that a platform may do faster natively: SHA-256, ECDSA P-256
+ * verification and CRC-32. Portable by default (noble, audited pure JS; core's CRC table);
+ * the Node entry point and the CLI swap in OpenSSL and zlib (src/node/nodeCrypto.ts), which
+ * a fleet verifying thousands of packages notices, and a short-lived CLI too (the portable
+ * CRC loop runs interpreted: ~3 ms on a 200 KB image). Both give the same answers: tests
+ * compare them.
  */
 export interface CryptoBackend {
   readonly name: string;
   sha256(bytes: Uint8Array): Uint8Array;
   /** ECDSA P-256/SHA-256 over `message`; key x‖y and signature r‖s, big-endian, 64 bytes each. */
   verifyP256(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
+  /** CRC-32 (zlib's); `initial` continues one. Absent: core's portable table. */
+  crc32?(bytes: Uint8Array, initial: number): number;
 }
 
 /** See signature.ts's plainBytes (not imported: signature.ts imports this module). */

@@ -1,7 +1,6 @@
 import { createHash, createPublicKey, KeyObject, verify as cryptoVerify } from 'node:crypto';
 import type * as Zlib from 'node:zlib';
 import { CryptoBackend, useCryptoBackend } from '../core/cryptoBackend';
-import { useNativeCrc32 } from '../core/crc32';
 
 /**
  * Core's SHA-256 and ECDSA verification done by OpenSSL: an order of magnitude faster
@@ -34,6 +33,9 @@ export const nodeCrypto: CryptoBackend = {
     const digest = createHash('sha256').update(bytes).digest();
     return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength);
   },
+  // node:zlib is loaded on the first CRC, not with this module: most commands compute none
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  crc32: (bytes, initial) => (require('node:zlib') as typeof Zlib).crc32(bytes, initial),
   verifyP256(publicKey, message, signature) {
     try {
       return cryptoVerify('sha256', message, { key: publicKeyObject(publicKey), dsaEncoding: 'ieee-p1363' }, signature);
@@ -44,6 +46,3 @@ export const nodeCrypto: CryptoBackend = {
 };
 
 useCryptoBackend(nodeCrypto);
-// node:zlib is loaded on the first CRC, not here: most commands compute none.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-useNativeCrc32((bytes, initial) => (require('node:zlib') as typeof Zlib).crc32(bytes, initial));
