@@ -57,6 +57,14 @@ describe('portable and Node crypto agree', () => {
     }
   });
 
+  test('a public key that is not a point on P-256 is refused', () => {
+    const der = Buffer.from(keys[0].publicKey.export({ type: 'spki', format: 'der' }));
+    der[der.length - 1] ^= 1; // y changed: off the curve
+    const pem = `-----BEGIN PUBLIC KEY-----\n${der.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    expect(() => parsePemKey(pem, 'off.pem')).toThrow('off.pem: the public key is not a point on P-256');
+    expect(parsePemKey(keys[0].publicKey.export({ type: 'spki', format: 'pem' }).toString(), 'on.pem').xy).toHaveLength(64);
+  });
+
   test('keys on other curves and other key types are refused by name', () => {
     const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expect(() => parsePemKey(k1, 'k1.pem')).toThrow("k1.pem: an EC key on curve secp256k1, not a P-256 (prime256v1) key; create one with 'nrfutil keys generate'");

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeInitPacket } from '../src/core/initPacket';
-import { P256, p256 as ourP256, p256ScalarField } from '../src/core/p256';
+import { isP256Point, P256, p256 as ourP256, p256ScalarField } from '../src/core/p256';
 import { signP256, toLittleEndianHalves, verifyP256 } from '../src/core/signature';
 import { SoftwareKey } from '../src/plugins/pemFile';
 import { CORPUS, input } from './helpers/cli';
@@ -24,6 +24,22 @@ describe('ECDSA P-256 signatures', () => {
     expect(Buffer.from(ours.sign(message, d, { prehash: true, lowS: false }).toCompactRawBytes()))
       .toEqual(Buffer.from(p256.sign(message, d, { prehash: true, lowS: false }).toCompactRawBytes()));
     expect(Buffer.from(ours.getPublicKey(d, false))).toEqual(Buffer.from(p256.getPublicKey(d, false)));
+  });
+
+  test("isP256Point (no curve object) agrees with noble's point validation", () => {
+    const nobleSays = (x: bigint, y: bigint) => {
+      try {
+        p256.Point.fromAffine({ x, y }).assertValidity();
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 20; i++) {
+      const { x, y } = p256.Point.fromHex(p256.getPublicKey(randomBytes(32), false)).toAffine();
+      for (const [px, py] of [[x, y], [x, y + 1n], [x + P256.p, y], [y, x]] as const) expect(isP256Point(px, py)).toBe(nobleSays(px, py));
+      expect(isP256Point(x, y)).toBe(true);
+    }
   });
 
   test('RFC 6979 signing reproduces the signature nrfutil recorded', async () => {

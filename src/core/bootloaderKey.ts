@@ -1,4 +1,4 @@
-import { P256 } from './p256';
+import { isP256Point } from './p256';
 import { equalBytes, toHex } from './bytes';
 import { sha256 } from './cryptoBackend';
 import { FwType } from './initPacket';
@@ -12,16 +12,8 @@ import { toLittleEndianHalves } from './signature';
  * little-endian. Any 64 bytes that read that way as a point on P-256 are that key (a
  * random 64 bytes is on the curve with probability about 2^-256).
  */
-const { p, a, b } = P256;
-
 function bigIntLE(view: DataView, from: number): bigint {
   return view.getBigUint64(from, true) | (view.getBigUint64(from + 8, true) << 64n) | (view.getBigUint64(from + 16, true) << 128n) | (view.getBigUint64(from + 24, true) << 192n);
-}
-
-function isOnCurve(x: bigint, y: bigint): boolean {
-  if (x >= p || y >= p) return false;
-  // Horner form with a reduction per step keeps the numbers at 512 bits (faster in BigInt)
-  return (y * y) % p === ((((x * x) % p) + a) * x + b) % p;
 }
 
 /** Every P-256 public key (x‖y, big-endian) embedded in `bin` as dfu_public_key.c lays one out. */
@@ -31,7 +23,7 @@ export function findEmbeddedPublicKeys(bin: Uint8Array): { offset: number; publi
   for (let at = 0; at + 64 <= bin.length; at++) {
     // Erased flash and zero fill are never keys; skip them cheaply.
     if ((bin[at] === 0xff && bin[at + 1] === 0xff && bin[at + 2] === 0xff) || (bin[at] === 0 && bin[at + 1] === 0 && bin[at + 2] === 0)) continue;
-    if (!isOnCurve(bigIntLE(view, at), bigIntLE(view, at + 32))) continue;
+    if (!isP256Point(bigIntLE(view, at), bigIntLE(view, at + 32))) continue;
     found.push({ offset: at, publicKey: toLittleEndianHalves(bin.subarray(at, at + 64)) });
     at += 63;
   }

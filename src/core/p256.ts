@@ -28,5 +28,17 @@ export function p256(): ReturnType<typeof buildCurve> {
   return (curve ??= buildCurve());
 }
 
+/**
+ * Whether affine (x, y) is a point of P-256: both below p and y² = x³ + ax + b. The
+ * curve's cofactor is 1, so that is all a public key must satisfy (noble's assertValidity
+ * says the same) and it needs no curve object.
+ */
+export function isP256Point(x: bigint, y: bigint): boolean {
+  const { p, a, b } = P256;
+  if (x >= p || y >= p) return false;
+  // Horner form with a reduction per step keeps the numbers at 512 bits (faster in BigInt)
+  return (y * y) % p === ((((x * x) % p) + a) * x + b) % p;
+}
+
 /** Arithmetic modulo the group order n (cheap to build: no curve). */
 export const p256ScalarField = Field(P256.n);

@@ -1,6 +1,6 @@
 import { base64 } from '@scure/base';
-import { p256 } from './p256';
-import { equalBytes, fromHex } from './bytes';
+import { isP256Point } from './p256';
+import { equalBytes, fromHex, toHex } from './bytes';
 import { KeyError } from './errors';
 import { publicKeyOf } from './signature';
 
@@ -82,11 +82,8 @@ function pointToXY(bitString: Uint8Array, label: string): Uint8Array {
   if (bitString.length !== 66 || bitString[0] !== 0 || bitString[1] !== 4)
     throw new KeyError(`${label}: the public key is not an uncompressed P-256 point`);
   const xy = bitString.slice(2);
-  try {
-    p256().Point.fromHex(Uint8Array.of(4, ...xy)).assertValidity();
-  } catch {
+  if (!isP256Point(BigInt(`0x${toHex(xy.subarray(0, 32))}`), BigInt(`0x${toHex(xy.subarray(32))}`)))
     throw new KeyError(`${label}: the public key is not a point on P-256`);
-  }
   return xy;
 }
 
