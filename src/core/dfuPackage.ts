@@ -245,7 +245,7 @@ async function signImage(image: PlannedImage, signer?: Signer): Promise<Uint8Arr
  * as a .bin is) as its firmware, and what follows from it (size, hash, the bytes ECDSA
  * boot validations cover) re-derived; every other InitCommand value stays.
  */
-export function withZigbeeOtaFile(outer: PlannedImage, zigbee: ZigbeeOtaPlan, innerInitPacket: Uint8Array): PlannedImage {
+function withZigbeeOtaFile(outer: PlannedImage, zigbee: ZigbeeOtaPlan, innerInitPacket: Uint8Array): PlannedImage {
   const bin = imageFromBin(encodeZigbeeOtaFile(zigbee.layout, innerInitPacket, zigbee.inner.bin), outer.binName).bin;
   const init = { ...outer.init, appSize: bin.length, hash: sha256LittleEndian(bin) };
   return { ...outer, bin, init, ecdsaMessages: outer.ecdsaMessages.map((m, i) => (m ? bootValidationCoverage({ bin, init }, i) : undefined)) };

@@ -8,7 +8,6 @@ import { signedPackageProblems } from './signingCheck';
 import type { SigningKey } from './libraryKeys';
 import { isZigbeeOtaImage, zigbeePlanFromPackage } from './zigbeeUpdateReader';
 
-export { planFromImages };
 
 /**
  * Reads a package for re-signing. A Zigbee update gives a plan that re-signs the

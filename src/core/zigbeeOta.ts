@@ -117,7 +117,7 @@ export function buildZigbeeOtaFile(header: ZigbeeOtaHeader, initPacket: Uint8Arr
 }
 
 /** True when the bytes start with the OTA file identifier (0x0BEEF11E, little-endian). */
-export function isZigbeeOtaFile(bytes: Uint8Array): boolean {
+function isZigbeeOtaFile(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === OTA_FILE_ID;
 }
 

@@ -23,8 +23,6 @@ export interface BatchInput {
    * plans it too, so reading and hashing each device's firmware runs concurrently as well.
    */
   recipe?: DevicePlanRecipe;
-  /** Where the recipe's per-device warnings go, in list order; default stderr. */
-  onWarnings?: (text: string) => void;
   devices: string[];
   keyFor: (device: string) => KeyReference;
   options: BatchOutputOptions;
@@ -110,7 +108,7 @@ export async function runBatch(input: BatchInput): Promise<DeviceResult[]> {
   const threads = Math.min(threadLimit, Math.ceil(workerSafe.length / (input.devicesPerWorker ?? (input.recipe ? 8 : 32))));
   const notes = new OrderedNotes(
     targets.map((t) => t.device),
-    input.onWarnings ?? ((text) => process.stderr.write(text)),
+    (text) => process.stderr.write(text),
   );
   const pool =
     threads > 1

@@ -31,7 +31,7 @@ export interface TokenSession {
  * Results that mean the session (not the key or the request) is gone: closed by the
  * module or another application, logged out, or the token pulled and put back.
  */
-export const SESSION_LOST = new Set(['CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_USER_NOT_LOGGED_IN']);
+const SESSION_LOST = new Set(['CKR_SESSION_HANDLE_INVALID', 'CKR_SESSION_CLOSED', 'CKR_DEVICE_REMOVED', 'CKR_TOKEN_NOT_PRESENT', 'CKR_USER_NOT_LOGGED_IN']);
 
 /**
  * Runs one token operation on the session; when it fails because the session was lost,
