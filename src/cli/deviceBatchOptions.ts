@@ -1,12 +1,11 @@
 import * as Flags from '@oclif/core/flags';
 import fs from 'node:fs';
-import { expandDeviceTemplate } from '../core/deviceId';
 import { DeviceList, parseDeviceList } from '../core/deviceList';
 import { UsageError } from '../core/errors';
 import type { KeyReference } from '../plugins/keyProvider';
 import { keyReference } from './keyOptions';
 import { missingKeyDirError } from '../plugins/deviceDir';
-import { factoryFor } from '../plugins/registry';
+import { deviceKeyTemplate } from '../plugins/registry';
 
 /** Flags shared by the commands that work on a list of devices. */
 export const deviceBatchFlags = {
@@ -33,11 +32,7 @@ export function perDeviceKey(flags: { 'key-file'?: string; 'key-dir'?: string })
   const keyFile = flags['key-file'];
   if (keyFile !== undefined && !keyFile.includes('{device}'))
     throw new UsageError("With --devices, --key-file must be a template containing {device} (e.g. 'pkcs11:token=fleet;object=dev-{device}'), or use --key-dir DIR");
-  if (keyFile !== undefined) {
-    // a device id inside a pkcs11: URI is percent-encoded; in a path it is a file name
-    const escape = factoryFor({ keyFile }).escapeDevice ?? ((device: string) => device);
-    return (device) => ({ keyFile: expandDeviceTemplate(keyFile, escape(device)) });
-  }
+  if (keyFile !== undefined) return deviceKeyTemplate(keyFile);
   return (device) => {
     const ref = keyReference({ 'key-dir': flags['key-dir'], device });
     if (!ref) throw new UsageError('--devices needs keys: --key-dir DIR, or a --key-file template containing {device}');

@@ -1,3 +1,4 @@
+import { expandDeviceTemplate } from '../core/deviceId';
 import { UsageError } from '../core/errors';
 import { deviceDirProvider } from './deviceDir';
 import type { KeyProvider, KeyProviderFactory, KeyReference, ProviderCapabilities, ProviderContext, ProviderSettings } from './keyProvider';
@@ -50,6 +51,16 @@ export function factoryFor(ref: KeyReference): KeyProviderFactory {
   const factory = factories.find((f) => f.accepts(ref));
   if (!factory) throw new UsageError('No key given: use --key-file FILE|pkcs11:URI, or --key-dir DIR --device ID');
   return factory;
+}
+
+/**
+ * Each device's key from a `{device}` template (a file path or a pkcs11: URI), for a batch
+ * and the service: the id is escaped as the template's provider needs it (percent-encoded
+ * inside a URI, as it is in a file name).
+ */
+export function deviceKeyTemplate(template: string): (device: string) => KeyReference {
+  const escape = factoryFor({ keyFile: template }).escapeDevice ?? ((device: string) => device);
+  return (device) => ({ keyFile: expandDeviceTemplate(template, escape(device)) });
 }
 
 /** A provider's section of the config file (`providers.<name>`); {} when there is none. */

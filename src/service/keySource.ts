@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { checkDeviceId, expandDeviceTemplate } from '../core/deviceId';
+import { checkDeviceId } from '../core/deviceId';
 import type { KeyProvider, KeyReference, ProviderContext, SigningKeyProvider } from '../plugins/keyProvider';
-import { factoryFor, openKeyProvider } from '../plugins/registry';
+import { deviceKeyTemplate, openKeyProvider } from '../plugins/registry';
 
 /**
  * Where the service finds a device's key: a directory of per-device keys (`--key-dir`)
@@ -14,6 +14,8 @@ export interface KeySourceOptions {
 }
 
 export class KeySource {
+  private keyOf?: (device: string) => KeyReference;
+
   constructor(
     private readonly options: KeySourceOptions,
     private readonly ctx: ProviderContext,
@@ -32,10 +34,8 @@ export class KeySource {
   reference(device: string): KeyReference {
     checkDeviceId(device); // never let an unchecked id reach a provider (paths, URIs)
     if (this.options.keyDir !== undefined) return { keyDir: this.options.keyDir, device };
-    const template = this.options.keyTemplate!;
-    // in a pkcs11: URI the id is a path attribute value (':' must be escaped); in a file path it is a name
-    const escape = factoryFor({ keyFile: template }).escapeDevice ?? ((id: string) => id);
-    return { keyFile: expandDeviceTemplate(template, escape(device)) };
+    this.keyOf ??= deviceKeyTemplate(this.options.keyTemplate!); // the template's provider, asked once
+    return this.keyOf(device);
   }
 
   /** Runs `use` with the device's key and closes it afterwards (HSM sessions are not left open). */
