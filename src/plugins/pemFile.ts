@@ -58,7 +58,6 @@ function privateKeyObject(d: Uint8Array, xy: Uint8Array): KeyObject {
 export class SoftwareKey implements KeyProvider {
   private constructor(
     readonly label: string,
-    private readonly key: KeyObject,
     private readonly d: Uint8Array | undefined,
     private readonly xy: Uint8Array,
   ) {}
@@ -86,7 +85,7 @@ export class SoftwareKey implements KeyProvider {
     // Verifying with this key later needs its public KeyObject: deriving it here is far
     // cheaper than rebuilding it from x and y (a batch verifies every device's package).
     rememberPublicKeyObject(xy, key.type === 'private' ? createPublicKey(key) : key);
-    return new SoftwareKey(label, key, d, xy);
+    return new SoftwareKey(label, d, xy);
   }
 
   /** Parses PEM text: SEC1 or PKCS#8 private keys (encrypted with a passphrase too), or SPKI public keys. */
@@ -120,9 +119,8 @@ export class SoftwareKey implements KeyProvider {
     const d = new Uint8Array(32);
     d.set(raw, 32 - raw.length);
     const xy = new Uint8Array(ecdh.getPublicKey().subarray(1));
-    const key = privateKeyObject(d, xy);
-    rememberPublicKeyObject(xy, createPublicKey(key));
-    return new SoftwareKey(label, key, d, xy);
+    rememberPublicKeyObject(xy, createPublicKey(privateKeyObject(d, xy)));
+    return new SoftwareKey(label, d, xy);
   }
 
   get isPrivate(): boolean {

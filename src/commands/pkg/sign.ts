@@ -7,7 +7,7 @@ import { DEBUG_KEY_BANNER } from '../../cli/banners';
 import { NrfCommand } from '../../cli/baseCommand';
 import { deviceBatchFlags } from '../../cli/deviceBatchOptions';
 import { keyFlags, keyReference, openSigningKey, signTimeoutFlag } from '../../cli/keyOptions';
-import { NrfutilError, UsageError } from '../../core/errors';
+import { UsageError } from '../../core/errors';
 import { isNrf5DebugKey } from '../../core/keyEncoding';
 import { writePackageZip } from '../../core/packageZip';
 import { readPackageForSigning, signAndVerify } from '../../core/resignPackage';
