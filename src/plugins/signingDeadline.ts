@@ -31,8 +31,10 @@ export function withSigningDeadline(key: SigningKeyProvider, deadline: SigningDe
   const sign = async (message: Uint8Array, options?: SignOptions): Promise<Uint8Array> => {
     const outer = [deadline.signal, options?.signal].filter((s): s is AbortSignal => s !== undefined);
     if (outer.some((s) => s.aborted)) throw new NrfutilError(`${key.label}: signing cancelled`);
+    // One controller for the provider's signal, aborted by the timer and by the outer signals'
+    // listeners below (not AbortSignal.any: on Node 20 each call would stay attached to a
+    // batch's long-lived signal until the batch ends).
     const timer = new AbortController();
-    const signal = AbortSignal.any([timer.signal, ...outer]);
     let stop: (e: Error) => void = () => undefined;
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     const timeout = setTimeout(() => {
@@ -40,10 +42,13 @@ export function withSigningDeadline(key: SigningKeyProvider, deadline: SigningDe
       stop(e);
       timer.abort(e);
     }, deadline.timeoutMs);
-    const onAbort = () => stop(new NrfutilError(`${key.label}: signing cancelled`));
+    const onAbort = (event: Event) => {
+      stop(new NrfutilError(`${key.label}: signing cancelled`));
+      timer.abort((event.target as AbortSignal).reason);
+    };
     for (const s of outer) s.addEventListener('abort', onAbort, { once: true });
     try {
-      return await Promise.race([key.sign(message, { signal }), stopped]);
+      return await Promise.race([key.sign(message, { signal: timer.signal }), stopped]);
     } finally {
       clearTimeout(timeout);
       for (const s of outer) s.removeEventListener('abort', onAbort);
