@@ -16,7 +16,8 @@ import { limitWarnings } from '../../core/signingCheck';
 import { checkBootloaderKeys, expectBootloaderKeyFlag, refuseMismatch } from '../../cli/bootloaderKeyCheck';
 import { expectBootloaderKeyDirFlag, hasDeviceTemplate, runPerDeviceBatch } from '../../cli/perDeviceBatch';
 import { readPackageInput } from '../../fleet/devicePlan';
-import { insertSignatures, parseSignaturesJson, refuseZigbeeTwoPhase, unsignedFromImages } from '../../core/signingRequest';
+import { insertSignatures, parseSignaturesJson, unsignedFromImages } from '../../core/signingRequest';
+import { readPackageForTwoPhase } from '../../core/twoPhaseSigning';
 import { zigbeeOtaFileNameOf, zigbeeOtaFileOf } from '../../core/zigbeePackage';
 import { namedPublicKey, signingRequestFlag, writeUnsignedWithRequest } from '../../cli/twoPhaseOptions';
 
@@ -88,7 +89,7 @@ export default class PkgSign extends NrfCommand {
 
   /** First phase: the unsigned package and the request naming what to sign. */
   private async writeRequest(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string, requestFile: string): Promise<void> {
-    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readPackageInput(inZip), inZip), inZip);
+    const { images } = await readPackageForTwoPhase(readPackageInput(inZip), inZip);
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     const blImages = images.map((i) => ({ kind: i.kind, binName: i.binFile, bin: i.bin, init: i.packet.init }));
     const check = checkBootloaderKeys(blImages, { signingKey: publicKey?.xy, expect: flags['expect-bootloader-key'], keyDir: flags['key-dir'] });
@@ -103,7 +104,7 @@ export default class PkgSign extends NrfCommand {
   private async insertSignatures(flags: Interfaces.InferredFlags<typeof PkgSign.flags>, inZip: string, outZip: string): Promise<void> {
     const publicKey = await namedPublicKey(flags['public-key'], keyReference(flags));
     if (!publicKey) throw new UsageError('--signatures needs --public-key FILE: the public key of the key that made the signatures');
-    const { images } = refuseZigbeeTwoPhase(await readPackageForSigning(readPackageInput(inZip), inZip), inZip);
+    const { images } = await readPackageForTwoPhase(readPackageInput(inZip), inZip);
     const sigsFile = flags.signatures!;
     let text: string;
     try {
