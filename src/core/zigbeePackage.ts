@@ -1,5 +1,5 @@
 import { imageFromBin } from './firmwareImage';
-import { NO_SD_REQUIREMENT, PackageFiles, PackagePlan, PackageSpec, planPackage, Signer, signPlan, zigbeeOtaPlan } from './dfuPackage';
+import { NO_SD_REQUIREMENT, PackageFiles, PackagePlan, PackageSpec, planPackage, Signer, signPlan } from './dfuPackage';
 import { encodeInitPacket } from './initPacket';
 import { encodeZigbeeOtaFile, parseZigbeeOtaFile, ZigbeeOtaHeader, zigbeeOtaFileName, zigbeeOtaLayout } from './zigbeeOta';
 
@@ -43,7 +43,7 @@ export function planZigbeeUpdate(spec: PackageSpec, options: ZigbeeUpdateOptions
   };
   const otaFileName = zigbeeOtaFileName(header);
   const zigbee = { inner, layout: zigbeeOtaLayout(header) };
-  // the outer package as it is unsigned; signing re-derives it from the signed inner init packet
+  // the outer package as it is unsigned
   const unsignedOta = encodeZigbeeOtaFile(zigbee.layout, encodeInitPacket(inner.init), inner.bin);
   const outerSpec: PackageSpec = {
     ...spec,
@@ -54,7 +54,9 @@ export function planZigbeeUpdate(spec: PackageSpec, options: ZigbeeUpdateOptions
     applicationVersion: options.otaFwVersion ?? 0,
     hwVersion: options.otaHwVersion ?? spec.hwVersion,
   };
-  return { plan: zigbeeOtaPlan(planPackage(outerSpec).images[0], zigbee), otaFileName };
+  // planPackage derives the outer image from the unsigned OTA file already (what zigbeeOtaPlan
+  // would derive again); signing re-derives it from the signed inner init packet
+  return { plan: { images: planPackage(outerSpec).images, zigbee }, otaFileName };
 }
 
 /** The name `pkg generate` gave the OTA file: its .bin member's, as .zigbee. */
