@@ -87,18 +87,15 @@ function verifyImage(ref: ManifestImageRef, files: PackageFiles, publicKey: Publ
   if (!EXPECTED_TYPES[ref.kind].includes(init.type))
     verdict.problems.push(`${ref.datFile} is a ${TYPE_NAMES[init.type] ?? `type ${init.type}`} init packet, but the manifest lists it as ${ref.kind}`);
 
-  verdict.signature = publicKey ? checkSignature(packet, publicKey) : packet.signed ? 'unchecked' : 'unsigned';
+  verdict.signature = signatureVerdict(packet, publicKey);
   if (verdict.signature === 'unsigned') verdict.problems.push(`${ref.datFile} is unsigned; the secure bootloader rejects unsigned packages`);
   if (verdict.signature === 'other-key') verdict.problems.push(`${ref.datFile} is signed by another key (the signature does not verify with the given public key)`);
 
   if (expectedSize(packet) !== bin.length) verdict.problems.push(`${ref.binFile} is ${bin.length} bytes, the init packet says ${expectedSize(packet)}`);
   const hash = reversed(sha256Of(bin));
   if (!equalBytes(init.hash, hash)) verdict.problems.push(`${ref.binFile} does not match the SHA-256 in ${ref.datFile}`);
-  init.bootValidation.forEach((bv, i) => {
-    if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256 || !publicKey) return;
-    const ok = bv.bytes.length === 64 && verifyP256(publicKey, bootValidationCoverage({ bin, init: packet.init }, i), toLittleEndianHalves(bv.bytes));
-    if (!ok) verdict.problems.push(`the ECDSA boot-validation signature in ${ref.datFile} does not verify with the given public key`);
-  });
+  for (let n = failedEcdsaBootValidations(init, bin, publicKey); n > 0; n--)
+    verdict.problems.push(`the ECDSA boot-validation signature in ${ref.datFile} does not verify with the given public key`);
   if (isZigbeeOtaImage({ packet, bin })) verdict.problems.push(...zigbeeOtaProblems(bin, ref.binFile, publicKey));
   return verdict;
 }
@@ -117,16 +114,28 @@ function zigbeeOtaProblems(bin: Uint8Array, binFile: string, publicKey: PublicKe
   }
   const { inner, ota } = contents;
   const problems: string[] = [];
-  const signature = publicKey ? checkSignature(inner, publicKey) : inner.signed ? 'unchecked' : 'unsigned';
+  const signature = signatureVerdict(inner, publicKey);
   if (signature === 'unsigned') problems.push(`the init packet inside ${label} is unsigned; the secure bootloader rejects unsigned updates`);
   if (signature === 'other-key') problems.push(`the init packet inside ${label} is signed by another key (the signature does not verify with the given public key)`);
   if (inner.init.appSize !== ota.firmware.length) problems.push(`the firmware inside ${label} is ${ota.firmware.length} bytes, its init packet says ${inner.init.appSize}`);
-  inner.init.bootValidation.forEach((bv, i) => {
-    if (bv.type !== ValidationType.VALIDATE_ECDSA_P256_SHA256 || !publicKey) return;
-    const ok = bv.bytes.length === 64 && verifyP256(publicKey, bootValidationCoverage({ bin: ota.firmware, init: inner.init }, i), toLittleEndianHalves(bv.bytes));
-    if (!ok) problems.push(`the ECDSA boot-validation signature in the init packet inside ${label} does not verify with the given public key`);
-  });
+  for (let n = failedEcdsaBootValidations(inner.init, ota.firmware, publicKey); n > 0; n--)
+    problems.push(`the ECDSA boot-validation signature in the init packet inside ${label} does not verify with the given public key`);
   return problems;
+}
+
+/** An init packet's signature: checked with the key when there is one, else only whether it has one. */
+function signatureVerdict(packet: DecodedInitPacket, publicKey: PublicKeyXY | undefined): ImageVerdict['signature'] {
+  return publicKey ? checkSignature(packet, publicKey) : packet.signed ? 'unchecked' : 'unsigned';
+}
+
+/** How many ECDSA boot validations of `init` over `bin` do not verify with the key (none checked without one). */
+function failedEcdsaBootValidations(init: DecodedInitPacket['init'], bin: Uint8Array, publicKey: PublicKeyXY | undefined): number {
+  if (!publicKey) return 0;
+  return init.bootValidation.filter(
+    (bv, i) =>
+      bv.type === ValidationType.VALIDATE_ECDSA_P256_SHA256 &&
+      !(bv.bytes.length === 64 && verifyP256(publicKey, bootValidationCoverage({ bin, init }, i), toLittleEndianHalves(bv.bytes))),
+  ).length;
 }
 
 /**
