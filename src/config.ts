@@ -40,10 +40,12 @@ export function currentConfig(): NrfutilConfig {
   return loaded.config;
 }
 
-/** Configs whose pkcs11 section is the older top-level one (its messages say "pkcs11.…"). */
-const legacySections = new WeakSet<NrfutilConfig>();
-
-function check(config: unknown, file: string): NrfutilConfig {
+/**
+ * The config's shape, with the older top-level spellings (keyDir, pkcs11) folded into the
+ * built-in providers' sections. `legacyPkcs11`: the pkcs11 section is the top-level one
+ * (its messages then say "pkcs11.…").
+ */
+function check(config: unknown, file: string): { config: NrfutilConfig; legacyPkcs11: boolean } {
   const fail = (why: string) => {
     throw new NrfutilError(`Config ${file}: ${why}`);
   };
@@ -63,19 +65,19 @@ function check(config: unknown, file: string): NrfutilConfig {
   if (c.plugins !== undefined && (!Array.isArray(c.plugins) || c.plugins.some((p) => typeof p !== 'string'))) fail('plugins must be a list of package names');
   const out = c as NrfutilConfig;
   // The older top-level spellings are the built-in providers' sections.
-  if (out.pkcs11 !== undefined && out.providers?.pkcs11 === undefined) legacySections.add(out);
+  const legacyPkcs11 = out.pkcs11 !== undefined && out.providers?.pkcs11 === undefined;
   const providers: Record<string, ProviderSettings> = { ...out.providers };
   if (out.keyDir !== undefined) providers['device-dir'] = { dir: out.keyDir, ...providers['device-dir'] };
   if (out.pkcs11 !== undefined) providers.pkcs11 = { ...out.pkcs11, ...providers.pkcs11 };
   out.providers = providers;
-  return out;
+  return { config: out, legacyPkcs11 };
 }
 
 /**
  * Once the plugins are registered: every provider named exists, each section is what its
  * provider expects, and its path settings are relative to the config file.
  */
-function checkProviders(config: NrfutilConfig, file: string): void {
+function checkProviders(config: NrfutilConfig, file: string, legacyPkcs11: boolean): void {
   const fail = (why: string) => {
     throw new NrfutilError(`Config ${file}: ${why}`);
   };
@@ -88,7 +90,7 @@ function checkProviders(config: NrfutilConfig, file: string): void {
   for (const [name, settings] of Object.entries(config.providers ?? {})) {
     const factory = factoryNamed(name);
     // the older spelling reads "pkcs11.module", the section "providers.pkcs11.module"
-    const where = name === 'pkcs11' && legacySections.has(config) ? 'pkcs11' : `providers.${name}`;
+    const where = name === 'pkcs11' && legacyPkcs11 ? 'pkcs11' : `providers.${name}`;
     if (!factory) fail(`providers.${name}: no key provider is called "${name}" (known: ${names.join(', ')})`);
     const problem = factory!.checkSettings?.(settings, where);
     if (problem) fail(problem);
@@ -133,7 +135,7 @@ export async function loadConfig(cwd = process.cwd()): Promise<NrfutilConfig> {
     loaded = { config: {} };
     return loaded.config;
   }
-  const config = check(result.config, result.filepath);
+  const { config, legacyPkcs11 } = check(result.config, result.filepath);
   for (const name of config.plugins ?? []) {
     let mod: unknown;
     let source: string;
@@ -147,7 +149,7 @@ export async function loadConfig(cwd = process.cwd()): Promise<NrfutilConfig> {
     if (!factory) throw new NrfutilError(`Config ${result.filepath}: plugin '${name}' exports no key provider (needs name, accepts() and open())`);
     registerKeyProvider(factory, source!);
   }
-  checkProviders(config, result.filepath);
+  checkProviders(config, result.filepath, legacyPkcs11);
   loaded = { config, filepath: result.filepath };
   return config;
 }
