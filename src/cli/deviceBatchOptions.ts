@@ -49,6 +49,27 @@ export function checkBatchKeys(flags: { 'key-file'?: string; 'key-dir'?: string 
   if (flags['key-file'] === undefined && keyDir !== undefined && !fs.existsSync(keyDir)) throw missingKeyDirError(keyDir);
 }
 
+/** --out-dir given, and a --name-template that names one file per device inside it. */
+export function checkBatchOutput(outDir: string | undefined, nameTemplate: string): string {
+  if (!outDir) throw new UsageError('--devices needs --out-dir DIR for the per-device files');
+  if (!nameTemplate.includes('{device}') || /[\\/]/.test(nameTemplate))
+    throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' must contain {device} and no path separator`);
+  return outDir;
+}
+
+/**
+ * The batch's device list (a duplicate: one warning, one package), with the keys checked as
+ * a single run checks its one key: a reference that cannot work is one usage error before
+ * any output.
+ */
+export function readBatchDevices(devicesFile: string, keyFlags: { 'key-file'?: string; 'key-dir'?: string }, keyFor: (device: string) => KeyReference): string[] {
+  const { devices, duplicates } = readDeviceList(devicesFile);
+  for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${devicesFile}; it gets one package\n`);
+  if (devices.length) keyFor(devices[0]);
+  checkBatchKeys(keyFlags);
+  return devices;
+}
+
 /** Progress on stderr, only when it is a terminal. */
 export function progressBar(total: number): (done: number) => void {
   if (!process.stderr.isTTY) return () => undefined;

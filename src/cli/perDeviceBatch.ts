@@ -3,8 +3,7 @@ import * as Flags from '@oclif/core/flags';
 import { expandDeviceTemplate } from '../core/deviceId';
 import { UsageError } from '../core/errors';
 import type { DevicePlanRecipe } from '../fleet/devicePlan';
-import type { KeyReference } from '../plugins/keyProvider';
-import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
+import { checkBatchOutput, perDeviceKey, progressBar, readBatchDevices } from './deviceBatchOptions';
 import { providerContext, signTimeoutMs } from './keyOptions';
 
 export const expectBootloaderKeyDirFlag = {
@@ -36,18 +35,13 @@ export interface PerDeviceBatchOptions {
  * the shared-plan fleet, devices signing concurrently. A device whose inputs fail gets one FAILED line; the rest go on.
  */
 export async function runPerDeviceBatch(options: PerDeviceBatchOptions, print: (text: string) => void): Promise<boolean> {
-  const outDir = options.outDir;
-  if (!outDir) throw new UsageError('--devices needs --out-dir DIR for the per-device files');
   const nameTemplate = options.nameTemplate ?? '{device}.zip';
-  if (!nameTemplate.includes('{device}') || /[\\/]/.test(nameTemplate))
-    throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' must contain {device} and no path separator`);
+  const outDir = checkBatchOutput(options.outDir, nameTemplate);
   if (options.expectKeyDir !== undefined && !fs.existsSync(options.expectKeyDir))
     throw new UsageError(`Invalid value for '--expect-bootloader-key-dir': directory '${options.expectKeyDir}' does not exist.`);
-  const keyFor: (device: string) => KeyReference = perDeviceKey({ 'key-file': options.keyFile, 'key-dir': options.keyDir });
-  const { devices, duplicates } = readDeviceList(options.devicesFile);
-  for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${options.devicesFile}; it gets one package\n`);
-  if (devices.length) keyFor(devices[0]);
-  checkBatchKeys({ 'key-file': options.keyFile, 'key-dir': options.keyDir });
+  const keyFlags = { 'key-file': options.keyFile, 'key-dir': options.keyDir };
+  const keyFor = perDeviceKey(keyFlags);
+  const devices = readBatchDevices(options.devicesFile, keyFlags, keyFor);
   fs.mkdirSync(outDir, { recursive: true });
   const progress = progressBar(devices.length);
   let done = 0;

@@ -6,7 +6,7 @@ import { expandDeviceTemplate } from '../core/deviceId';
 import { limitWarnings } from '../core/signingCheck';
 import { DeviceResult } from '../fleet/deviceOutput';
 import { runBatch } from '../fleet/batch';
-import { checkBatchKeys, perDeviceKey, progressBar, readDeviceList } from './deviceBatchOptions';
+import { checkBatchOutput, perDeviceKey, progressBar, readBatchDevices } from './deviceBatchOptions';
 import { providerContext, signTimeoutMs } from './keyOptions';
 import { limitsFromFlags } from './limitOptions';
 
@@ -59,21 +59,13 @@ export async function generateFleetPackages(flags: PkgFleetFlags, spec: PackageS
  * exit; only where the plan comes from differs.
  */
 export async function runFleetPlan(flags: PkgFleetFlags, makePlan: () => PackagePlan, print: (text: string) => void): Promise<boolean> {
-  const outDir = flags['out-dir'];
-  if (!outDir) throw new UsageError('--devices needs --out-dir DIR for the per-device files');
   const mode = flags['dat-only'] ? 'dat' : 'zip';
   const nameTemplate = flags['name-template'] ?? `{device}.${mode}`;
-  if (!nameTemplate.includes('{device}') || /[\\/]/.test(nameTemplate))
-    throw new UsageError(`Invalid value for '--name-template': '${nameTemplate}' must contain {device} and no path separator`);
+  const outDir = checkBatchOutput(flags['out-dir'], nameTemplate);
   const keyFor = perDeviceKey(flags);
   const timeoutMs = signTimeoutMs(flags['sign-timeout']);
-  const { devices, duplicates } = readDeviceList(flags.devices);
-  for (const d of duplicates) process.stderr.write(`Warning: device ${d} is listed more than once in ${flags.devices}; it gets one package\n`);
-
-  // as in a single run: a key reference that cannot work is one usage error before any output;
-  // init-command limits are one warning, not a failure per device
-  if (devices.length) keyFor(devices[0]);
-  checkBatchKeys(flags);
+  const devices = readBatchDevices(flags.devices, flags, keyFor);
+  // as in a single run: init-command limits are one warning, not a failure per device
   const plan = makePlan();
   process.stderr.write(limitWarnings(plan, limitsFromFlags(flags)));
   if (mode === 'dat') {
