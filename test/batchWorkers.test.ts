@@ -14,17 +14,13 @@ import type { KeyProviderFactory } from '../src/plugins/keyProvider';
 import { SoftwareKey, writePrivateKeyPem } from '../src/plugins/pemFile';
 import { registerKeyProvider } from '../src/plugins/registry';
 import { ROOT, runCli, tempDirWith } from './helpers/cli';
+import { testSpec } from './helpers/packages';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `dev-${String(i).padStart(2, '0')}`);
-const spec = (fill: number): PackageSpec => ({
+const spec = (fill: number): PackageSpec => testSpec({
   applicationVersion: 3,
   bootloaderVersion: 0,
-  hwVersion: 52,
-  sdReq: [0xca],
   appBootValidation: ValidationType.VALIDATE_ECDSA_P256_SHA256,
-  sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  isDebug: false,
-  externalApp: false,
   application: { binName: 'app.bin', image: { bin: new Uint8Array(8192).fill(fill), startAddress: 0x26000 } },
 });
 

@@ -12,7 +12,7 @@ import { planPackage, signPlan } from '../src/core/dfuPackage';
 import { parseDeviceList } from '../src/core/deviceList';
 import { NrfutilError } from '../src/core/errors';
 import { imageFromBin } from '../src/core/firmwareImage';
-import { encodeInitCommand, InitCommand, ValidationType } from '../src/core/initPacket';
+import { encodeInitCommand, InitCommand } from '../src/core/initPacket';
 import { decodeInitPacket } from '../src/core/initPacketDecoder';
 import { parseIntList, parseNrfInt } from '../src/core/integers';
 import { parseIntelHex, writeIntelHex } from '../src/core/intelHex';
@@ -22,6 +22,7 @@ import { readZipMembers, ZipFormatError } from '../src/core/zipReader';
 import { parsePkcs11Uri } from '../src/plugins/pkcs11/uri';
 import { SoftwareKey } from '../src/plugins/pemFile';
 import { INPUTS } from './helpers/cli';
+import { testSpec } from './helpers/packages';
 
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261127;
 const numRuns = process.env.FUZZ_RUNS !== undefined ? Number(process.env.FUZZ_RUNS) : 10_000;
@@ -95,17 +96,7 @@ describe('pkg verify cannot be fooled', () => {
   let genuineInit: InitCommand;
 
   beforeAll(async () => {
-    const plan = planPackage({
-      application: { binName: 'app.bin', image: imageFromBin(genuineBin, 'app.bin') },
-      applicationVersion: 3,
-      bootloaderVersion: 0,
-      hwVersion: 52,
-      sdReq: [0xca],
-      appBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-      sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-      isDebug: false,
-      externalApp: false,
-    });
+    const plan = planPackage(testSpec({ application: { binName: 'app.bin', image: imageFromBin(genuineBin, 'app.bin') }, applicationVersion: 3, bootloaderVersion: 0 }));
     genuine = await signPlan(plan, (m) => key.sign(m));
     publicKey = await key.publicKey();
     genuineInit = decodeInitPacket(genuine.get('app.dat')!, 'app.dat').init;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { planPackage, signPlan } from '../src/core/dfuPackage';
 import { imageFromBin } from '../src/core/firmwareImage';
-import { encodeInitCommand, ValidationType } from '../src/core/initPacket';
+import { encodeInitCommand } from '../src/core/initPacket';
 import { decodeInitPacket } from '../src/core/initPacketDecoder';
 import { verifyPackage } from '../src/core/packageVerify';
 import { readPackageZip } from '../src/core/packageZip';
@@ -11,7 +11,7 @@ import { toLittleEndianHalves } from '../src/core/signature';
 import { writeStoredZip } from '../src/node/storedZip';
 import { SoftwareKey } from '../src/plugins/pemFile';
 import { INPUTS } from './helpers/cli';
-import { zipOf } from './helpers/packages';
+import { testSpec, zipOf } from './helpers/packages';
 
 // Packets are put together field by field here, because the point is packets that no
 // protobuf library would write: repeated messages, fields out of place, split arrays.
@@ -29,17 +29,7 @@ const bytes = (...parts: ArrayLike<number>[]) => Uint8Array.from(parts.flatMap((
 const keyA = SoftwareKey.fromPem(fs.readFileSync(path.join(INPUTS, 'key_a.pem')), 'key_a.pem');
 const firmware = (seed: number, length: number) => Uint8Array.from({ length }, (_, i) => (i * seed + 7) & 0xff);
 
-const spec = (bin: Uint8Array) => ({
-  application: { binName: 'app.bin', image: imageFromBin(bin, 'app.bin') },
-  applicationVersion: 1,
-  bootloaderVersion: 0xffffffff,
-  hwVersion: 52,
-  sdReq: [0xca],
-  appBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  isDebug: false,
-  externalApp: false,
-});
+const spec = (bin: Uint8Array) => testSpec({ application: { binName: 'app.bin', image: imageFromBin(bin, 'app.bin') } });
 
 const genuineBin = firmware(31, 4000);
 const craftedBin = firmware(17, 5000);

@@ -5,18 +5,10 @@ import { buildManifest, parseManifest } from '../src/core/manifest';
 import { isUnsafeMemberName, readPackageZip, writePackageZip } from '../src/core/packageZip';
 import { toLittleEndianHalves, verifyP256 } from '../src/core/signature';
 import { SoftwareKey } from '../src/plugins/pemFile';
+import { testSpec } from './helpers/packages';
 
 const image = (n: number, fill: number) => ({ binName: `img${fill}.bin`, image: { bin: new Uint8Array(n).fill(fill), startAddress: 0x1000 } });
-const base: PackageSpec = {
-  applicationVersion: 5,
-  bootloaderVersion: 2,
-  hwVersion: 52,
-  sdReq: [0xca],
-  appBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  isDebug: false,
-  externalApp: false,
-};
+const base: PackageSpec = testSpec({ applicationVersion: 5, bootloaderVersion: 2 });
 
 describe('manifest.json', () => {
   test('sorted keys, 4-space indent, no trailing newline, sd_bl metadata', () => {

@@ -7,7 +7,7 @@ import { ValidationType } from '../src/core/initPacket';
 import { verifyPackage } from '../src/core/packageVerify';
 import { SoftwareKey } from '../src/plugins/pemFile';
 import { INPUTS } from './helpers/cli';
-import { flipByte, membersOf, recordedPackages, zipOf } from './helpers/packages';
+import { flipByte, membersOf, recordedPackages, testSpec, zipOf } from './helpers/packages';
 
 const keyA = SoftwareKey.fromPem(fs.readFileSync(path.join(INPUTS, 'key_a.pem')), 'key_a.pem');
 const debugKey = SoftwareKey.fromPem(fs.readFileSync(path.join(INPUTS, 'debug_key.pem')), 'debug_key.pem');
@@ -15,17 +15,7 @@ const keys: Record<string, SoftwareKey> = { 'key_a.pem': keyA, 'debug_key.pem': 
 const other = (file: string) => (file === 'key_a.pem' ? debugKey : keyA);
 
 const app = imageFromBin(Uint8Array.from({ length: 4000 }, (_, i) => (i * 31) & 0xff), 'app.bin');
-const spec = {
-  application: { binName: 'app.bin', image: app },
-  applicationVersion: 1,
-  bootloaderVersion: 0xffffffff,
-  hwVersion: 52,
-  sdReq: [0xca],
-  appBootValidation: ValidationType.VALIDATE_ECDSA_P256_SHA256,
-  sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  isDebug: false,
-  externalApp: false,
-} as const;
+const spec = testSpec({ application: { binName: 'app.bin', image: app }, appBootValidation: ValidationType.VALIDATE_ECDSA_P256_SHA256 });
 const signed = (s = spec, key: SoftwareKey | null = keyA) => signPlan(planPackage({ ...s, sdReq: [...s.sdReq] }), key ? (m) => key.sign(m) : undefined);
 
 describe('verifyPackage on recorded nrfutil packages', () => {

@@ -3,29 +3,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { planPackage, PackageSpec } from '../src/core/dfuPackage';
-import { ValidationType } from '../src/core/initPacket';
 import { verifyPackage } from '../src/core/packageVerify';
 import { runBatch } from '../src/fleet/batch';
 import type { KeyProviderFactory, ProviderContext } from '../src/plugins/keyProvider';
 import { capabilitiesOf, registerKeyProvider } from '../src/plugins/registry';
 import { BIN, ROOT, tempDirWith } from './helpers/cli';
 import { derivedKey, SigningServer, startSigningServer } from './helpers/signingServer';
+import { testSpec } from './helpers/packages';
 
 const PLUGIN = path.join(ROOT, 'test', 'fixtures', 'providers', 'nrfutil-http-provider');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const httpSigner = (require(PLUGIN) as { provider: KeyProviderFactory }).provider;
 
-const spec: PackageSpec = {
+const spec: PackageSpec = testSpec({
   applicationVersion: 3,
   bootloaderVersion: 0,
-  hwVersion: 52,
-  sdReq: [0xca],
-  appBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
-  isDebug: false,
-  externalApp: false,
   application: { binName: 'app.bin', image: { bin: new Uint8Array(4096).fill(7), startAddress: 0x26000 } },
-};
+});
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `dev-${i}`);
 
 /** Runs the CLI without blocking this process (the signing server answers from here). */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PackageFiles } from '../../src/core/dfuPackage';
+import type { PackageFiles, PackageSpec } from '../../src/core/dfuPackage';
+import { ValidationType } from '../../src/core/initPacket';
 import { writePackageZip } from '../../src/core/packageZip';
 import { CORPUS } from './cli';
 
@@ -23,6 +24,21 @@ export function membersOf(zipDir: string): PackageFiles {
   const files: PackageFiles = new Map();
   for (const f of fs.readdirSync(zipDir)) files.set(f, fs.readFileSync(path.join(zipDir, f)));
   return files;
+}
+
+/** A package spec for tests: hw 52, sd-req 0xCA, CRC boot validations, release build; `fields` override any of it. */
+export function testSpec(fields: Partial<PackageSpec> = {}): PackageSpec {
+  return {
+    applicationVersion: 1,
+    bootloaderVersion: 0xffffffff,
+    hwVersion: 52,
+    sdReq: [0xca],
+    appBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
+    sdBootValidation: ValidationType.VALIDATE_GENERATED_CRC,
+    isDebug: false,
+    externalApp: false,
+    ...fields,
+  };
 }
 
 export function flipByte(bytes: Uint8Array, at: number): Uint8Array {
