@@ -4,6 +4,8 @@ import path from 'node:path';
 import { BIN } from './helpers/cli';
 import { startPostgresCluster } from './helpers/postgresCluster';
 import { PostgresStore } from '../src/service/postgresStore';
+import { requireOptional } from '../src/service/store';
+import { NrfutilError } from '../src/core/errors';
 import { createToken, makeFleet, postgres, startService, stopPostgres } from './helpers/service';
 
 // What only the PostgreSQL back-end has: a URL (with a password to keep out of messages),
@@ -92,4 +94,11 @@ test('the database going away: /readyz and the device routes answer 503 (no URL,
   } finally {
     own.stop();
   }
+});
+
+describe('optional store drivers', () => {
+  test('a missing driver is one line saying what to install; a present one loads', () => {
+    expect(() => requireOptional('nrfutil-ts-no-such-driver', '--database needs the pg package: npm install pg@8')).toThrow(new NrfutilError('--database needs the pg package: npm install pg@8'));
+    expect(requireOptional<typeof import('pg')>('pg', 'unused').Pool).toBeDefined();
+  });
 });

@@ -7,6 +7,7 @@ import {
   deviceFromRow,
   newToken,
   releaseFromRow,
+  requireOptional,
   sha256Hex,
   tokenFromRow,
   type Device,
@@ -25,15 +26,7 @@ import {
 type Pg = typeof import('pg');
 
 /** pg is loaded only when a PostgreSQL URL is given (it stays out of the CLI bundle). */
-function loadPg(): Pg {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('pg') as Pg;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new NrfutilError('--database needs the pg package: npm install pg@8');
-    throw e;
-  }
-}
+const loadPg = () => requireOptional<Pg>('pg', '--database needs the pg package: npm install pg@8');
 
 /**
  * Advisory lock keys (two int4: this service's namespace, then the purpose). Advisory locks

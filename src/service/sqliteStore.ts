@@ -2,12 +2,12 @@ import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../node/atomicFile';
-import { NrfutilError } from '../core/errors';
 import { AUDIT_COLUMNS, auditFromRow, auditValues, nextRecords, pageOf, type AuditEntry, type AuditPage, type AuditRecord, type AuditRow } from './audit';
 import {
   deviceFromRow,
   newToken,
   releaseFromRow,
+  requireOptional,
   sha256Hex,
   tokenFromRow,
   type Device,
@@ -27,15 +27,7 @@ import {
  * better-sqlite3 is an optional peer dependency: it compiles native code, which users of
  * the command line and the library should not pay for. Loaded when a store is opened.
  */
-function loadSqlite(): typeof Database {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('better-sqlite3') as typeof Database;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new NrfutilError('The signing service needs better-sqlite3: npm install better-sqlite3@12');
-    throw e;
-  }
-}
+const loadSqlite = () => requireOptional<typeof Database>('better-sqlite3', 'The signing service needs better-sqlite3: npm install better-sqlite3@12');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, grp TEXT, hw_version INTEGER);

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { NrfutilError } from '../core/errors';
 import type { AuditEntry, AuditPage, AuditRecord } from './audit';
 
 export type Role = 'admin' | 'release' | 'field';
@@ -145,3 +146,18 @@ export interface DeviceRow {
   hw_version: number | string | null;
 }
 export const deviceFromRow = (r: DeviceRow): Device => ({ id: r.id, group: r.grp, hwVersion: r.hw_version === null ? null : Number(r.hw_version) });
+
+/**
+ * An optional peer dependency of a store (native or network code that users of the command
+ * line and the library should not pay for), loaded when that store is opened; missing, it
+ * is one line saying what to install.
+ */
+export function requireOptional<T>(name: string, whenMissing: string): T {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(name) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new NrfutilError(whenMissing);
+    throw e;
+  }
+}
